@@ -1,0 +1,169 @@
+// The configuration's shape, declared once with zod: validation at load (unknown keys rejected,
+// every error collected with its path) and the generated JSON Schema for editors both come from
+// here. Semantic checks that zod cannot express (regexes compile, zones exist) live in validate.ts.
+import { z } from 'zod';
+import { KINDS, SEVERITIES } from '../events/event.ts';
+
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'expected a duration such as 250ms, 5s, 2m, 1h')
+  .describe('A duration: a number followed by ms, s, m, h or d.');
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, 'expected a lower-case name: letters, digits, - and _, starting with a letter');
+
+/** A literal, or a template whose `{field}` placeholders are replaced by parsed fields (`{{` for a brace). */
+const template = z.string().describe('Literal text, or a template with {field} placeholders filled from parsed fields.');
+
+const lookup = z
+  .strictObject({
+    from: z.string().describe('Parsed field to read.'),
+    values: z.record(z.string(), z.string()).optional().describe('Translation table: parsed value -> result.'),
+    default: z.string().optional().describe('Result when the field is missing or not in `values`.'),
+  })
+  .describe('Reads a parsed field, optionally translated through a table.');
+
+const valueSpec = z.union([template, lookup]);
+
+export const TS_FORMATS_NAMED = ['iso8601', 'epoch_s', 'epoch_ms', 'epoch_us', 'epoch_ns'] as const;
+
+const timestampSpec = z
+  .strictObject({
+    from: z.string().describe('Parsed field that holds the event time.'),
+    format: z
+      .string()
+      .describe(
+        'strptime-style format (%Y-%m-%d %H:%M:%S.%f, %z, %b, ...) or one of iso8601, epoch_s, epoch_ms, epoch_us, epoch_ns.',
+      ),
+    timezone: z
+      .string()
+      .optional()
+      .describe('IANA zone (Europe/Berlin) or UTC, for formats without an offset. Required when the format has none.'),
+  })
+  .describe('Where the event time comes from. Without it, the ingest time is used.');
+
+const mapSpec = z
+  .strictObject({
+    ts: timestampSpec.optional(),
+    subsystem: valueSpec.optional().describe('Defaults to the pipeline subsystem.'),
+    component: valueSpec.optional().describe('Defaults to the subsystem.'),
+    kind: valueSpec.optional().describe(`One of ${KINDS.join(', ')}; defaults to log.`),
+    type: valueSpec.optional().describe('Event type such as alarm.raised; defaults to the kind.'),
+    severity: valueSpec
+      .optional()
+      .describe(`One of ${SEVERITIES.join(', ')} (common spellings like WARN, ERR, FATAL are understood).`),
+    message: valueSpec.optional().describe('Defaults to the parsed field `message`, else the raw text.'),
+    keys: z
+      .record(z.string(), valueSpec)
+      .optional()
+      .describe('Correlation ids (alarm_id, evt, ...). Empty values are left out.'),
+    attrs: z
+      .strictObject({
+        include: z.array(z.string()).optional().describe('Only these parsed fields; default: all.'),
+        exclude: z.array(z.string()).optional().describe('Leave these parsed fields out.'),
+      })
+      .optional()
+      .describe('Which parsed fields are kept as attributes. Fields used by keys/ts are left out by default.'),
+  })
+  .describe('Turns parsed fields into the event.');
+
+const fieldTypes = z.record(z.string(), z.enum(['string', 'int', 'float', 'bool']));
+
+const regexParser = z
+  .strictObject({
+    type: z.literal('regex'),
+    pattern: z.string().describe('JavaScript regular expression with named groups (?<name>...).'),
+    field: z.string().optional().describe('Parsed field to match against; default: the record text.'),
+    types: fieldTypes.optional().describe('Converts captured groups: int, float, bool.'),
+  })
+  .describe('Extracts named groups with a regular expression.');
+
+const jsonParser = z
+  .strictObject({
+    type: z.literal('json'),
+    field: z.string().optional().describe('Parsed field holding JSON; default: the record text.'),
+  })
+  .describe('Parses a JSON object; nested objects become nested attributes.');
+
+export const parserSpec = z.discriminatedUnion('type', [regexParser, jsonParser]);
+
+const fileSource = z
+  .strictObject({
+    type: z.literal('file'),
+    include: z.array(z.string()).min(1).describe('Glob patterns of files to read, relative to the data directory.'),
+    exclude: z.array(z.string()).optional(),
+    start_at: z.enum(['beginning', 'end']).default('beginning').describe('Where to start in a file never seen before.'),
+    poll_interval: duration.default('250ms'),
+    max_line_bytes: z.number().int().positive().default(1_048_576),
+  })
+  .describe('Tails files: follows appends and renames (rotation), resumes from committed positions.');
+
+export const sourceSpec = z.discriminatedUnion('type', [fileSource]);
+
+const linesFraming = z.strictObject({ type: z.literal('lines') }).describe('One record per line.');
+const multilineFraming = z
+  .strictObject({
+    type: z.literal('multiline'),
+    start: z.string().describe('Regular expression a record’s first line matches; other lines continue it.'),
+    timeout: duration.default('1s').describe('Emit a pending record after this long without a new line.'),
+    max_lines: z.number().int().positive().default(500),
+  })
+  .describe('Joins continuation lines (stack traces) to the line that starts the record.');
+
+export const framingSpec = z.discriminatedUnion('type', [linesFraming, multilineFraming]);
+
+export const pipelineSpec = z
+  .strictObject({
+    description: z.string().optional(),
+    subsystem: name.describe('Subsystem the events belong to unless map.subsystem says otherwise.'),
+    source: sourceSpec,
+    framing: framingSpec.default({ type: 'lines' }),
+    parsers: z.array(parserSpec).min(1).describe('Applied in order; each adds fields.'),
+    map: mapSpec.default({}),
+  })
+  .describe('source -> framing -> parsers -> map -> event.');
+
+export const subsystemSpec = z.strictObject({
+  description: z.string().optional(),
+  components: z.array(z.string()).optional().describe('Known components (hosts, instances).'),
+});
+
+/** One file's content: every section optional, so included files can hold any part. */
+export const configFileSpec = z
+  .strictObject({
+    $schema: z.string().optional(),
+    include: z.array(z.string()).optional().describe('Further YAML files (globs), relative to this file.'),
+    data_dir: z.string().optional().describe('Where the warehouse and state live; relative to this file.'),
+    warehouse: z
+      .strictObject({
+        type: z.literal('duckdb').default('duckdb'),
+        path: z.string().default('mortar.duckdb').describe('Database file, relative to data_dir.'),
+      })
+      .optional(),
+    server: z
+      .strictObject({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .optional(),
+    ingest: z
+      .strictObject({
+        batch_rows: z.number().int().positive().default(20_000).describe('Commit after this many rows...'),
+        batch_interval: duration.default('250ms').describe('...or after this long, whichever comes first.'),
+      })
+      .optional(),
+    subsystems: z.record(name, subsystemSpec).optional(),
+    pipelines: z.record(name, pipelineSpec).optional(),
+  })
+  .describe('Mortar configuration (mortar.yaml and the files it includes).');
+
+export type ConfigFile = z.infer<typeof configFileSpec>;
+export type PipelineConfig = z.infer<typeof pipelineSpec>;
+export type ParserConfig = z.infer<typeof parserSpec>;
+export type SourceConfig = z.infer<typeof sourceSpec>;
+export type FramingConfig = z.infer<typeof framingSpec>;
+export type MapConfig = z.infer<typeof mapSpec>;
+export type ValueSpec = z.infer<typeof valueSpec>;
+export type TimestampSpec = z.infer<typeof timestampSpec>;
+export type SubsystemConfig = z.infer<typeof subsystemSpec>;

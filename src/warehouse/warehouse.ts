@@ -1,0 +1,63 @@
+// The warehouse seam: everything above this folder talks to a Warehouse and never learns which
+// engine runs. Engine specifics live in warehouse/duckdb/ (embedded default) and, later,
+// warehouse/clickhouse/.
+import type { DeadLetter, MortarEvent } from '../events/event.ts';
+import type { SourcePosition } from '../sources/source.ts';
+
+/** What one commit stores: rows plus the read positions that produced them, atomically. */
+export interface CommitBatch {
+  events: MortarEvent[];
+  deadLetters: DeadLetter[];
+  positions: SourcePosition[];
+}
+
+export interface EventQuery {
+  /** Inclusive lower bound, UTC microseconds. */
+  fromUs?: number;
+  /** Exclusive upper bound, UTC microseconds. */
+  toUs?: number;
+  subsystems?: string[];
+  /** Case-insensitive substring over message and raw. */
+  text?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface EventPage {
+  total: number;
+  rows: MortarEvent[];
+}
+
+export interface VolumeQuery {
+  fromUs: number;
+  toUs: number;
+  bucketSeconds: number;
+  subsystems?: string[];
+}
+
+export interface VolumePoint {
+  /** Bucket start, UTC microseconds. */
+  t: number;
+  subsystem: string;
+  count: number;
+}
+
+export interface WarehouseCounts {
+  events: number;
+  deadLetters: number;
+  bySubsystem: Record<string, number>;
+}
+
+export interface Warehouse {
+  readonly dialect: 'duckdb' | 'clickhouse';
+  /** Creates or upgrades the schema; idempotent. */
+  migrate(): Promise<void>;
+  /** Stores rows and positions in one transaction: all or nothing. */
+  commit(batch: CommitBatch): Promise<void>;
+  positions(pipeline?: string): Promise<SourcePosition[]>;
+  events(q: EventQuery): Promise<EventPage>;
+  volume(q: VolumeQuery): Promise<VolumePoint[]>;
+  counts(): Promise<WarehouseCounts>;
+  deadLetters(q: { limit: number; offset: number; pipeline?: string }): Promise<{ total: number; rows: DeadLetter[] }>;
+  close(): Promise<void>;
+}
