@@ -48,6 +48,12 @@ export interface SourceStats {
   bytesRead: number;
   /** Bytes present in files but not yet read (lag). */
   bytesBehind: number;
+  /** Empty lines skipped by framing (counted so that `read = events + dead letters + filtered` holds). */
+  emptyLines?: number;
+  /** Files that shrank below their read position and were read again from the start. */
+  truncations?: number;
+  /** Files that left their path (renamed away or deleted) while being followed. */
+  rotations?: number;
 }
 
 export interface Source {

@@ -42,6 +42,17 @@ export interface VolumePoint {
   count: number;
 }
 
+export interface DeadLetterQuery {
+  limit: number;
+  offset: number;
+  pipeline?: string;
+}
+
+export interface DeadLetterPage {
+  total: number;
+  rows: DeadLetter[];
+}
+
 export interface WarehouseCounts {
   events: number;
   deadLetters: number;
@@ -58,6 +69,6 @@ export interface Warehouse {
   events(q: EventQuery): Promise<EventPage>;
   volume(q: VolumeQuery): Promise<VolumePoint[]>;
   counts(): Promise<WarehouseCounts>;
-  deadLetters(q: { limit: number; offset: number; pipeline?: string }): Promise<{ total: number; rows: DeadLetter[] }>;
+  deadLetters(q: DeadLetterQuery): Promise<DeadLetterPage>;
   close(): Promise<void>;
 }

@@ -1,0 +1,176 @@
+// The HTTP API (Hono): health, subsystems, event search, volume series, dead letters, ingest
+// counters, the SSE live stream and the OpenAPI document; plus the built web app with an SPA
+// fallback. Handlers validate their parameters and talk only to the Warehouse seam.
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { Config } from '../config/load.ts';
+import { UserError } from '../events/errors.ts';
+import type { MortarEvent } from '../events/event.ts';
+import { usToIso } from '../events/time.ts';
+import type { Ingest } from '../pipeline/ingest.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import { errorResponse } from './errors.ts';
+import type { LiveTotals } from './live.ts';
+import { openApiDocument } from './openapi.ts';
+import { intParam, listParam, niceBucketSeconds, timeParam } from './params.ts';
+import type { EventRow, EventsResponse, HealthResponse, LiveIngest, SubsystemsResponse, VolumeResponse } from './types.ts';
+
+export interface AppDeps {
+  config: Config;
+  warehouse: Warehouse;
+  live: LiveTotals;
+  ingest?: Ingest;
+  version: string;
+  /** Directory of the built web app (index.html + assets); omitted: API only. */
+  webDir?: string;
+  liveIntervalMs?: number;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const { config, warehouse, live } = deps;
+  const started = Date.now();
+  const app = new Hono();
+  app.onError(errorResponse);
+
+  app.get('/api/health', async (c) => {
+    const body: HealthResponse = {
+      status: 'ok',
+      version: deps.version,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      warehouse: { dialect: warehouse.dialect, events: sum(live.bySubsystem), deadLetters: live.deadLetters },
+    };
+    return c.json(body);
+  });
+
+  app.get('/api/subsystems', (c) => {
+    const names = new Set([...Object.keys(config.subsystems), ...Object.keys(live.bySubsystem)]);
+    const body: SubsystemsResponse = {
+      subsystems: [...names].sort().map((name) => ({
+        name,
+        description: config.subsystems[name]?.description,
+        declared: name in config.subsystems,
+        events: live.bySubsystem[name] ?? 0,
+      })),
+    };
+    return c.json(body);
+  });
+
+  app.get('/api/events', async (c) => {
+    const q = c.req.query();
+    const limit = intParam(q.limit, 'limit', 50, 1, 1000);
+    const offset = intParam(q.offset, 'offset', 0, 0, 10_000_000);
+    const page = await warehouse.events({
+      fromUs: timeParam(q.from, 'from'),
+      toUs: timeParam(q.to, 'to'),
+      subsystems: listParam(q.subsystem),
+      text: q.q || undefined,
+      limit,
+      offset,
+    });
+    const body: EventsResponse = { total: page.total, limit, offset, rows: page.rows.map(toRow) };
+    return c.json(body);
+  });
+
+  app.get('/api/volume', async (c) => {
+    const q = c.req.query();
+    const toUs = timeParam(q.to, 'to') ?? Date.now() * 1000;
+    const fromUs = timeParam(q.from, 'from') ?? toUs - 15 * 60 * 1_000_000;
+    if (fromUs >= toUs) throw new UserError('bad_request', '"from" must be before "to"', [{ where: 'query.from', message: 'empty range', hint: 'swap from and to' }]);
+    const span = (toUs - fromUs) / 1e6;
+    const bucket = intParam(q.bucket, 'bucket', niceBucketSeconds(span), 1, 86_400);
+    if (span / bucket > 5000) throw new UserError('bad_request', `too many buckets (${Math.ceil(span / bucket)})`, [{ where: 'query.bucket', message: 'more than 5000 buckets', hint: 'use a wider bucket or a shorter range' }]);
+    const subsystems = listParam(q.subsystem);
+    const points = await warehouse.volume({ fromUs, toUs, bucketSeconds: bucket, subsystems });
+    const names = [...new Set([...(subsystems ?? Object.keys(config.subsystems)), ...points.map((p) => p.subsystem)])].sort();
+    const bucketUs = bucket * 1_000_000;
+    const first = Math.floor(fromUs / bucketUs) * bucketUs;
+    const series = new Map<number, Record<string, number>>();
+    for (let t = first; t < toUs; t += bucketUs) series.set(t, Object.fromEntries(names.map((n) => [n, 0])));
+    for (const p of points) {
+      const row = series.get(p.t);
+      if (row) row[p.subsystem] = p.count;
+    }
+    const body: VolumeResponse = {
+      from: usToIso(fromUs),
+      to: usToIso(toUs),
+      bucketSeconds: bucket,
+      subsystems: names,
+      points: [...series].map(([t, counts]) => ({ t: usToIso(t), counts })),
+    };
+    return c.json(body);
+  });
+
+  app.get('/api/dead-letters', async (c) => {
+    const q = c.req.query();
+    const limit = intParam(q.limit, 'limit', 50, 1, 1000);
+    const offset = intParam(q.offset, 'offset', 0, 0, 10_000_000);
+    const page = await warehouse.deadLetters({ limit, offset, pipeline: q.pipeline || undefined });
+    return c.json({ total: page.total, limit, offset, rows: page.rows.map((d) => ({ ...d, receivedAt: usToIso(d.receivedAt) })) });
+  });
+
+  app.get('/api/ingest', (c) => c.json(deps.ingest?.status() ?? { pipelines: {} }));
+
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.version)));
+
+  app.get('/api/live', (c) =>
+    streamSSE(c, async (stream) => {
+      let last: Record<string, number> = { ...live.bySubsystem };
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+      });
+      const tick = async () => {
+        const totals = { ...live.bySubsystem };
+        const delta: Record<string, number> = {};
+        for (const [k, v] of Object.entries(totals)) delta[k] = v - (last[k] ?? 0);
+        last = totals;
+        const payload: LiveIngest = { at: new Date().toISOString(), totals, delta, deadLetters: live.deadLetters };
+        await stream.writeSSE({ event: 'ingest', data: JSON.stringify(payload) });
+      };
+      await tick();
+      while (!closed) {
+        await stream.sleep(deps.liveIntervalMs ?? 1000);
+        if (!closed) await tick();
+      }
+    }),
+  );
+
+  app.all('/api/*', () => {
+    throw new UserError('not_found', 'no such API route; see /api/openapi.json');
+  });
+
+  if (deps.webDir && existsSync(resolve(deps.webDir, 'index.html'))) {
+    const root = relative(process.cwd(), deps.webDir) || '.';
+    app.use('/*', serveStatic({ root }));
+    app.get('*', serveStatic({ root, path: 'index.html' }));
+  } else {
+    app.get('/', (c) => c.text('Mortar API is running; the web app is not built (run: npm run build:web).'));
+  }
+  return app;
+}
+
+const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+
+function toRow(e: MortarEvent): EventRow {
+  return {
+    id: e.id,
+    ts: usToIso(e.ts),
+    receivedAt: usToIso(e.receivedAt),
+    subsystem: e.subsystem,
+    component: e.component,
+    source: e.source,
+    kind: e.kind,
+    type: e.type,
+    severity: e.severity,
+    keys: e.keys,
+    attrs: e.attrs,
+    message: e.message,
+    raw: e.raw,
+    pipeline: e.pipeline,
+    file: e.file,
+    offset: e.offset,
+  };
+}

@@ -1,0 +1,18 @@
+// `mortar check -c FILE`: loads and builds the whole configuration without running it and reports
+// every problem at once (file:line:col, path, hint).
+import { loadConfig } from '../../config/load.ts';
+import { buildPipelines } from '../../pipeline/build.ts';
+import { parseFlags } from '../args.ts';
+
+const HELP = `usage: mortar check -c FILE
+
+Validates the configuration FILE and everything it includes; exit 0 when valid, 2 with all
+problems listed when not.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { config: { type: 'string', short: 'c', default: 'mortar.yaml' } }, HELP);
+  const config = loadConfig(values.config as string);
+  const pipelines = buildPipelines(config);
+  console.log(`${values.config}: ok (${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'}, ${Object.keys(config.subsystems).length} subsystems)`);
+  return 0;
+}

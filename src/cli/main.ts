@@ -1,0 +1,49 @@
+// `mortar` command-line entry: dispatches to one module per command and maps errors to exit
+// codes: UserErrors print their message and hints (exit 2), anything else is a bug (exit 70).
+import { isUserError } from '../events/errors.ts';
+
+type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> };
+
+const COMMANDS: Record<string, Command> = {
+  demo: { summary: 'simulator + pipelines + warehouse + web UI in one process', load: () => import('./commands/demo.ts') },
+  serve: { summary: 'run the pipelines of a configuration and serve the API and web UI', load: () => import('./commands/serve.ts') },
+  check: { summary: 'validate a configuration and report every problem', load: () => import('./commands/check.ts') },
+  parse: { summary: 'run sample lines through a pipeline and print events or dead letters', load: () => import('./commands/parse.ts') },
+  simulate: { summary: 'write the demo world’s log files (with ground truth)', load: () => import('./commands/simulate.ts') },
+  bench: { summary: 'run benchmark scenarios beside their references', load: () => import('./commands/bench.ts') },
+  schema: { summary: 'print the JSON Schema of the configuration', load: () => import('./commands/schema.ts') },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    'usage: mortar <command> [options]   (mortar <command> --help for its options)',
+    '',
+    ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`mortar: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(rest);
+  } catch (e) {
+    if (isUserError(e)) {
+      console.error(`mortar ${name}: ${e.render()}`);
+      return 2;
+    }
+    console.error(`mortar ${name}: internal error (a bug; please report it):`, e);
+    return 70;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

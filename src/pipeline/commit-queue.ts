@@ -1,0 +1,104 @@
+// Collects rows and read positions from all pipelines and commits them to the warehouse in
+// batches (by row count or interval), one commit at a time. Positions travel with their rows, so
+// a position is stored only in the transaction that stores what was read before it. Producers
+// await `add` while the queue is full: backpressure instead of memory growth.
+import type { DeadLetter, MortarEvent } from '../events/event.ts';
+import type { SourcePosition } from '../sources/source.ts';
+import type { CommitBatch, Warehouse } from '../warehouse/warehouse.ts';
+
+export interface CommitStats {
+  commits: number;
+  events: number;
+  deadLetters: number;
+  failures: number;
+  lastError?: string;
+}
+
+export interface CommitQueueOptions {
+  batchRows: number;
+  batchIntervalMs: number;
+  /** Called after each successful commit with what it stored. */
+  onCommit?: (batch: CommitBatch) => void;
+  onError?: (e: unknown) => void;
+}
+
+export class CommitQueue {
+  private events: MortarEvent[] = [];
+  private deadLetters: DeadLetter[] = [];
+  private positions = new Map<string, SourcePosition>();
+  private inFlight: Promise<void> | undefined;
+  private waiters: (() => void)[] = [];
+  private timer: NodeJS.Timeout;
+  private closed = false;
+  readonly stats: CommitStats = { commits: 0, events: 0, deadLetters: 0, failures: 0 };
+
+  constructor(
+    private readonly warehouse: Warehouse,
+    private readonly opts: CommitQueueOptions,
+  ) {
+    this.timer = setInterval(() => void this.kick(), opts.batchIntervalMs);
+  }
+
+  get pendingRows(): number {
+    return this.events.length + this.deadLetters.length;
+  }
+
+  async add(events: MortarEvent[], deadLetters: DeadLetter[], positions: SourcePosition[]): Promise<void> {
+    if (this.closed) throw new Error('CommitQueue.add after close');
+    for (const e of events) this.events.push(e);
+    for (const d of deadLetters) this.deadLetters.push(d);
+    for (const p of positions) this.positions.set(`${p.pipeline}\0${p.fileId}`, p);
+    if (this.pendingRows >= this.opts.batchRows) void this.kick();
+    while (this.pendingRows >= this.opts.batchRows * 2) await new Promise<void>((r) => this.waiters.push(r));
+  }
+
+  /** Commits everything pending, including positions without rows (e.g. after filtered lines). */
+  async flush(): Promise<void> {
+    while (this.inFlight || this.pendingRows > 0 || this.positions.size > 0) {
+      if (this.inFlight) await this.inFlight;
+      else await this.kick();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private kick(): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    if (this.pendingRows === 0 && this.positions.size === 0) return Promise.resolve();
+    const batch: CommitBatch = { events: this.events, deadLetters: this.deadLetters, positions: [...this.positions.values()] };
+    this.events = [];
+    this.deadLetters = [];
+    this.positions = new Map();
+    this.inFlight = this.warehouse
+      .commit(batch)
+      .then(
+        () => {
+          this.stats.commits++;
+          this.stats.events += batch.events.length;
+          this.stats.deadLetters += batch.deadLetters.length;
+          this.opts.onCommit?.(batch);
+        },
+        async (e: unknown) => {
+          // Put the batch back in front (older positions must not overwrite newer ones) and retry later.
+          this.stats.failures++;
+          this.stats.lastError = String(e);
+          this.opts.onError?.(e);
+          this.events = batch.events.concat(this.events);
+          this.deadLetters = batch.deadLetters.concat(this.deadLetters);
+          const newer = this.positions;
+          this.positions = new Map(batch.positions.map((p) => [`${p.pipeline}\0${p.fileId}`, p]));
+          for (const [k, p] of newer) this.positions.set(k, p);
+          await new Promise((r) => setTimeout(r, 1000));
+        },
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.pendingRows < this.opts.batchRows * 2) for (const w of this.waiters.splice(0)) w();
+      });
+    return this.inFlight;
+  }
+}

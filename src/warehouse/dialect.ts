@@ -1,0 +1,57 @@
+// The dialect seam (after Kysely's Dialect): the few hooks in which SQL engines differ, and the
+// one compiler that renders a `sql` tree through them. Shared query logic is written against these
+// hooks; only warehouse/<engine>/ implements them.
+import { isSqlNode, type Sql, type SqlNode, type SqlValue } from './sql.ts';
+
+export type DialectName = 'duckdb' | 'clickhouse';
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** Quotes one identifier part, escaping whatever the engine needs. */
+  quoteId(name: string): string;
+  /**
+   * Renders one bound value into the text: an engine with server-side parameters appends it to
+   * `params` and returns a placeholder; one without returns an encoded literal.
+   */
+  placeholder(value: SqlValue, params: SqlValue[]): string;
+  /** Expression: a TIMESTAMP column as integer UTC microseconds since the epoch. */
+  epochUs(column: SqlNode): Sql;
+  /** Expression: start (integer UTC µs) of the epoch-aligned bucket of `bucketUs` holding `column`. */
+  bucketStartUs(column: SqlNode, bucketUs: number): Sql;
+  /** Predicate: `haystack` contains `needle`, ignoring case (Unicode-aware where the engine is). */
+  containsIgnoreCase(haystack: SqlNode, needle: string): Sql;
+}
+
+export interface CompiledQuery {
+  readonly text: string;
+  readonly params: readonly SqlValue[];
+}
+
+/** Renders a tree to text plus parameters; refuses anything not built by `sql` (fails closed). */
+export function compile(query: Sql, dialect: Dialect): CompiledQuery {
+  const params: SqlValue[] = [];
+  const out: string[] = [];
+  const walk = (n: SqlNode): void => {
+    if (!isSqlNode(n)) throw new TypeError('compile: found a value that is not a sql node');
+    switch (n.kind) {
+      case 'fragment':
+        out.push(n.strings[0] ?? '');
+        n.values.forEach((v, i) => {
+          walk(v);
+          out.push(n.strings[i + 1] ?? '');
+        });
+        return;
+      case 'id':
+        out.push(n.parts.map((p) => dialect.quoteId(p)).join('.'));
+        return;
+      case 'keyword':
+        out.push(n.text);
+        return;
+      case 'param':
+        out.push(dialect.placeholder(n.value, params));
+        return;
+    }
+  };
+  walk(query);
+  return Object.freeze({ text: out.join(''), params: Object.freeze(params) });
+}

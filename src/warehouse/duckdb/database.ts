@@ -1,0 +1,91 @@
+// One DuckDB instance per database file per process, shared by every handle that opens it:
+// DuckDB must not attach one file twice in a process, and all writers to a file have to meet in
+// the same queue. The last handle to leave waits for work in flight, checkpoints and closes, so
+// the next process (or the next open here) finds a complete file and no WAL to replay.
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { SerialQueue } from '../serialQueue.ts';
+import { control } from './execute.ts';
+
+export interface SharedDatabase {
+  readonly instance: DuckDBInstance;
+  /** The one connection every write uses, always through `writes`. */
+  readonly writer: DuckDBConnection;
+  readonly writes: SerialQueue;
+  /** Reads in flight, awaited before closing. */
+  readonly reads: Set<Promise<unknown>>;
+}
+
+interface Entry {
+  refs: number;
+  readonly db: Promise<SharedDatabase>;
+}
+
+const entries = new Map<string, Entry>();
+const closing = new Map<string, Promise<void>>();
+let memoryCount = 0;
+
+const MEMORY = ':memory:';
+
+async function create(key: string, path: string): Promise<SharedDatabase> {
+  await closing.get(key);
+  if (path !== MEMORY) await mkdir(dirname(path), { recursive: true });
+  const instance = await DuckDBInstance.create(path);
+  const writer = await instance.connect();
+  return { instance, writer, writes: new SerialQueue(), reads: new Set() };
+}
+
+async function shutdown(db: SharedDatabase): Promise<void> {
+  try {
+    await db.writes.run(async () => {
+      await Promise.allSettled([...db.reads]);
+      await control(db.writer, 'CHECKPOINT');
+    });
+  } finally {
+    db.writer.closeSync();
+    db.instance.closeSync();
+  }
+}
+
+export interface DatabaseLease {
+  readonly db: SharedDatabase;
+  release(): Promise<void>;
+}
+
+/** Opens (or joins) the database at `path`; `:memory:` is never shared. */
+export async function acquireDatabase(path: string): Promise<DatabaseLease> {
+  const key = path === MEMORY ? `${MEMORY}${++memoryCount}` : resolve(path);
+  let entry = entries.get(key);
+  if (!entry) {
+    entry = { refs: 0, db: create(key, path === MEMORY ? MEMORY : key) };
+    entries.set(key, entry);
+  }
+  const e = entry;
+  e.refs++;
+  let db: SharedDatabase;
+  try {
+    db = await e.db;
+  } catch (error) {
+    if (--e.refs === 0 && entries.get(key) === e) entries.delete(key);
+    throw error;
+  }
+  let released = false;
+  return {
+    db,
+    async release() {
+      if (released) return;
+      released = true;
+      if (--e.refs > 0) return;
+      entries.delete(key);
+      const done = shutdown(db);
+      const marker = done.catch(() => undefined);
+      closing.set(key, marker);
+      try {
+        await done;
+      } finally {
+        if (closing.get(key) === marker) closing.delete(key);
+      }
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// DuckDB's answers to the dialect hooks: `$1, $2` placeholders with values bound by the driver,
+// double-quoted identifiers, epoch arithmetic for time buckets.
+import type { Dialect } from '../dialect.ts';
+import { type SqlNode, type SqlValue, sql } from '../sql.ts';
+
+function castFor(value: SqlValue): string {
+  switch (typeof value) {
+    case 'string':
+      return '::VARCHAR';
+    case 'bigint':
+      return '::BIGINT';
+    case 'number':
+      return Number.isSafeInteger(value) ? '::BIGINT' : '::DOUBLE';
+    case 'boolean':
+      return '::BOOLEAN';
+    default:
+      return value === null ? '' : '::TIMESTAMP';
+  }
+}
+
+export const duckdbDialect: Dialect = Object.freeze({
+  name: 'duckdb' as const,
+
+  quoteId(name: string): string {
+    return `"${name.replaceAll('"', '""')}"`;
+  },
+
+  // Typed placeholders: DuckDB infers an untyped parameter's type late, and arithmetic on one
+  // (the bucket expression) measured 30x slower than on `$n::BIGINT`.
+  placeholder(value: SqlValue, params: SqlValue[]): string {
+    params.push(value);
+    return `$${params.length}${castFor(value)}`;
+  },
+
+  epochUs(column: SqlNode) {
+    return sql`epoch_us(${column})`;
+  },
+
+  // Integer arithmetic only (a double quotient loses exactness past 2^52 µs), and a floored
+  // modulo because DuckDB's `%` and `//` truncate, which would misalign buckets before 1970.
+  bucketStartUs(column: SqlNode, bucketUs: number) {
+    const b = BigInt(bucketUs);
+    const us = sql`epoch_us(${column})`;
+    return sql`(${us} - ((${us} % ${b}) + ${b}) % ${b})`;
+  },
+
+  // lower() on both sides so DuckDB's Unicode case mapping decides, not JavaScript's.
+  containsIgnoreCase(haystack: SqlNode, needle: string) {
+    return sql`contains(lower(${haystack}), lower(${needle}))`;
+  },
+});

@@ -1,0 +1,24 @@
+// What a storage engine provides to the shared warehouse: reads of `sql` trees returning plain JS
+// rows, the atomic commit, migrations and shutdown. Each engine folder implements one; the read
+// queries themselves are written once (queries.ts) against the engine's Dialect.
+import type { Dialect } from './dialect.ts';
+import type { Sql } from './sql.ts';
+import type { CommitBatch } from './warehouse.ts';
+
+/** A value as engines hand it back: integers as numbers, maps and structs as objects. */
+export type RowValue = string | number | boolean | null | RowValue[] | { [k: string]: RowValue };
+export type Row = Record<string, RowValue>;
+
+export interface Engine {
+  readonly dialect: Dialect;
+  /**
+   * Runs reads in one snapshot, so a count and the page it describes agree; never waits for a
+   * commit in progress.
+   */
+  read(queries: readonly Sql[]): Promise<Row[][]>;
+  migrate(): Promise<void>;
+  /** Rows and positions in one transaction, serialised with every other commit on the same store. */
+  commit(batch: CommitBatch): Promise<void>;
+  /** Waits for work in flight, makes everything durable, releases the store. */
+  close(): Promise<void>;
+}

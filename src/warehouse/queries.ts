@@ -1,0 +1,199 @@
+// The warehouse's read queries, written once against the Dialect hooks, and the mapping of their
+// rows back to Mortar's types. Times travel as integer UTC microseconds (dialect.epochUs), so no
+// engine's timestamp representation leaks past this file.
+
+import { UserError } from '../events/errors.ts';
+import type { AttrValue, DeadLetter, Kind, MortarEvent, Severity } from '../events/event.ts';
+import type { SourcePosition } from '../sources/source.ts';
+import type { Dialect } from './dialect.ts';
+import type { Row, RowValue } from './engine.ts';
+import { type Sql, sql } from './sql.ts';
+import type { DeadLetterQuery, EventQuery, VolumeQuery } from './warehouse.ts';
+
+export const TABLES = Object.freeze({
+  events: sql.id('events'),
+  deadLetters: sql.id('dead_letters'),
+  positions: sql.id('source_positions'),
+});
+
+/** Upper bound on one page, so a request cannot ask the engine for the whole table at once. */
+export const MAX_LIMIT = 10_000;
+
+const col = (name: string) => sql.id(name);
+
+function checkPage(limit: number, offset: number): void {
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_LIMIT) {
+    throw new UserError('bad_request', `limit must be an integer from 0 to ${MAX_LIMIT}, got ${limit}`);
+  }
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new UserError('bad_request', `offset must be a non-negative integer, got ${offset}`);
+  }
+}
+
+function checkTime(name: string, us: number | undefined): void {
+  if (us !== undefined && !Number.isFinite(us)) {
+    throw new UserError('bad_request', `${name} must be a time in UTC microseconds, got ${us}`);
+  }
+}
+
+/** An empty list matches nothing: a caller that narrowed to no subsystems gets no rows (fail closed). */
+function inList(column: Sql | ReturnType<typeof col>, values: readonly string[]): Sql {
+  return values.length === 0 ? sql`false` : sql`${column} in (${sql.list(values)})`;
+}
+
+function where(conditions: Sql[]): Sql {
+  return conditions.length === 0 ? sql.empty : sql`where ${sql.join(conditions, sql` and `)}`;
+}
+
+function eventConditions(d: Dialect, q: Omit<EventQuery, 'limit' | 'offset'>): Sql[] {
+  checkTime('fromUs', q.fromUs);
+  checkTime('toUs', q.toUs);
+  const c: Sql[] = [];
+  if (q.fromUs !== undefined) c.push(sql`${col('ts')} >= ${sql.ts(q.fromUs)}`);
+  if (q.toUs !== undefined) c.push(sql`${col('ts')} < ${sql.ts(q.toUs)}`);
+  if (q.subsystems) c.push(inList(col('subsystem'), q.subsystems));
+  if (q.text) {
+    c.push(
+      sql`(${d.containsIgnoreCase(col('message'), q.text)} or ${d.containsIgnoreCase(col('raw'), q.text)})`,
+    );
+  }
+  return c;
+}
+
+function eventColumns(d: Dialect): Sql {
+  return sql`${col('id')}, ${d.epochUs(col('ts'))} as ts_us, ${d.epochUs(col('received_at'))} as received_at_us,
+    ${col('subsystem')}, ${col('component')}, ${col('source')}, ${col('kind')}, ${col('type')}, ${col('severity')},
+    ${col('keys')}, ${col('attrs')}, ${col('message')}, ${col('raw')}, ${col('pipeline')}, ${col('file')}, ${col('offset')}`;
+}
+
+export function eventsPageSql(d: Dialect, q: EventQuery): { count: Sql; page: Sql } {
+  checkPage(q.limit, q.offset);
+  const w = where(eventConditions(d, q));
+  return {
+    count: sql`select count(*) as n from ${TABLES.events} ${w}`,
+    page: sql`select ${eventColumns(d)} from ${TABLES.events} ${w}
+      order by ${col('ts')} desc, ${col('file')}, ${col('offset')} desc, ${col('id')}
+      limit ${q.limit} offset ${q.offset}`,
+  };
+}
+
+export function volumeSql(d: Dialect, q: VolumeQuery): Sql {
+  checkTime('fromUs', q.fromUs);
+  checkTime('toUs', q.toUs);
+  const bucketUs = Math.round(q.bucketSeconds * 1_000_000);
+  if (!Number.isFinite(bucketUs) || bucketUs < 1) {
+    throw new UserError('bad_request', `bucketSeconds must be a positive number, got ${q.bucketSeconds}`);
+  }
+  const w = where(eventConditions(d, { fromUs: q.fromUs, toUs: q.toUs, subsystems: q.subsystems }));
+  const inner = sql`select ${d.bucketStartUs(col('ts'), bucketUs)} as b, ${col('subsystem')} from ${TABLES.events} ${w}`;
+  return sql`select b, ${col('subsystem')}, count(*) as n from (${inner}) as v
+    group by b, ${col('subsystem')} order by b, ${col('subsystem')}`;
+}
+
+export function countsSql(): { events: Sql; deadLetters: Sql; bySubsystem: Sql } {
+  return {
+    events: sql`select count(*) as n from ${TABLES.events}`,
+    deadLetters: sql`select count(*) as n from ${TABLES.deadLetters}`,
+    bySubsystem: sql`select ${col('subsystem')}, count(*) as n from ${TABLES.events} group by ${col('subsystem')}`,
+  };
+}
+
+export function positionsSql(pipeline?: string): Sql {
+  const w = pipeline === undefined ? sql.empty : sql`where ${col('pipeline')} = ${pipeline}`;
+  return sql`select ${col('pipeline')}, ${col('file_id')}, ${col('path')}, ${col('offset')}
+    from ${TABLES.positions} ${w} order by ${col('pipeline')}, ${col('path')}, ${col('file_id')}`;
+}
+
+export function deadLettersPageSql(d: Dialect, q: DeadLetterQuery): { count: Sql; page: Sql } {
+  checkPage(q.limit, q.offset);
+  const w = q.pipeline === undefined ? sql.empty : sql`where ${col('pipeline')} = ${q.pipeline}`;
+  return {
+    count: sql`select count(*) as n from ${TABLES.deadLetters} ${w}`,
+    page: sql`select ${col('id')}, ${d.epochUs(col('received_at'))} as received_at_us, ${col('source')},
+      ${col('pipeline')}, ${col('file')}, ${col('offset')}, ${col('stage')}, ${col('reason')}, ${col('raw')}
+      from ${TABLES.deadLetters} ${w}
+      order by ${col('received_at')} desc, ${col('file')}, ${col('offset')} desc, ${col('id')}
+      limit ${q.limit} offset ${q.offset}`,
+  };
+}
+
+// Row decoding: engines return loosely typed rows; a wrong type here is a schema bug, so say which.
+
+function str(r: Row, k: string): string {
+  const v = r[k];
+  if (typeof v !== 'string')
+    throw new TypeError(`warehouse: column ${k} is ${v === null ? 'null' : typeof v}`);
+  return v;
+}
+
+function num(r: Row, k: string): number {
+  const v = r[k];
+  if (typeof v !== 'number')
+    throw new TypeError(`warehouse: column ${k} is ${v === null ? 'null' : typeof v}`);
+  return v;
+}
+
+function textOr(r: Row, k: string): string {
+  const v = r[k];
+  return typeof v === 'string' ? v : '';
+}
+
+function stringMap(v: RowValue | undefined): Record<string, string> {
+  if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : JSON.stringify(x);
+  return out;
+}
+
+function attrs(v: RowValue | undefined): Record<string, AttrValue> {
+  const parsed: unknown = typeof v === 'string' ? JSON.parse(v) : v;
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+    ? (parsed as Record<string, AttrValue>)
+    : {};
+}
+
+export const countOf = (rows: Row[]): number => (rows[0] ? num(rows[0], 'n') : 0);
+
+export function rowToEvent(r: Row): MortarEvent {
+  return {
+    id: str(r, 'id'),
+    ts: num(r, 'ts_us'),
+    receivedAt: num(r, 'received_at_us'),
+    subsystem: str(r, 'subsystem'),
+    component: textOr(r, 'component'),
+    source: str(r, 'source'),
+    kind: str(r, 'kind') as Kind,
+    type: str(r, 'type'),
+    severity: str(r, 'severity') as Severity,
+    keys: stringMap(r.keys),
+    attrs: attrs(r.attrs),
+    message: textOr(r, 'message'),
+    raw: textOr(r, 'raw'),
+    pipeline: str(r, 'pipeline'),
+    file: str(r, 'file'),
+    offset: num(r, 'offset'),
+  };
+}
+
+export function rowToDeadLetter(r: Row): DeadLetter {
+  return {
+    id: str(r, 'id'),
+    receivedAt: num(r, 'received_at_us'),
+    source: str(r, 'source'),
+    pipeline: str(r, 'pipeline'),
+    file: str(r, 'file'),
+    offset: num(r, 'offset'),
+    stage: str(r, 'stage'),
+    reason: str(r, 'reason'),
+    raw: textOr(r, 'raw'),
+  };
+}
+
+export function rowToPosition(r: Row): SourcePosition {
+  return {
+    pipeline: str(r, 'pipeline'),
+    fileId: str(r, 'file_id'),
+    path: str(r, 'path'),
+    offset: num(r, 'offset'),
+  };
+}

@@ -1,0 +1,97 @@
+// Card around the volume chart: title with bucket size, and deliberate loading, error and empty states.
+// The chart module (with ECharts) loads lazily, so the shell paints before the chart library arrives.
+import { lazy, type ReactNode, Suspense, useMemo } from 'react';
+import type { VolumeResponse } from '../../../src/api/types.ts';
+import { formatDuration } from '../lib/format.ts';
+import type { ApiState } from '../lib/useApi.ts';
+import { Button } from '../ui/Button.tsx';
+import { Card } from '../ui/Card.tsx';
+import { EmptyState } from '../ui/EmptyState.tsx';
+import { Spinner } from '../ui/Spinner.tsx';
+import { RANGES, type TimeWindow } from './eventsQuery.ts';
+import './VolumeCard.css';
+
+const VolumeChart = lazy(() => import('./VolumeChart.tsx').then((m) => ({ default: m.VolumeChart })));
+
+export interface VolumeCardProps {
+  state: ApiState<VolumeResponse>;
+  names: string[];
+  selected: string[];
+  win: TimeWindow;
+  live: boolean;
+  /** A text search is active: it narrows the table, not the chart. */
+  searching: boolean;
+  onBucket: (from: string, to: string) => void;
+}
+
+export function VolumeCard({ state, names, selected, win, live, searching, onBucket }: VolumeCardProps) {
+  const { data, error } = state;
+  const shown = selected.length ? names.filter((n) => selected.includes(n)) : names;
+  const seriesKey = shown.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a stable array while the names stay the same
+  const series = useMemo(() => shown, [seriesKey]);
+  const empty = data !== undefined && !data.points.some((p) => series.some((s) => (p.counts[s] ?? 0) > 0));
+  const range = RANGES.find((r) => r.seconds === win.seconds && live);
+  const subtitle =
+    `Per ${formatDuration(win.bucketSeconds)} · ${range ? range.long : 'selected window'}` +
+    (searching ? ' · all events, the search narrows the table only' : '');
+
+  let body: ReactNode;
+  if (error && !data) {
+    body = (
+      <EmptyState
+        icon="alert"
+        tone="danger"
+        title="The event volume could not be loaded"
+        action={
+          <Button size="sm" icon="refresh" onClick={state.retry}>
+            Try again
+          </Button>
+        }
+      >
+        {error.message}
+      </EmptyState>
+    );
+  } else if (!data) {
+    body = <ChartLoading />;
+  } else {
+    body = (
+      <Suspense fallback={<ChartLoading />}>
+        <VolumeChart volume={data} series={series} onBucket={onBucket} />
+        {empty && (
+          <div className="volume-card__overlay">
+            <EmptyState compact title="No events in this window">
+              {live ? 'New events appear here as the subsystems write them.' : 'Pick another time range.'}
+            </EmptyState>
+          </div>
+        )}
+      </Suspense>
+    );
+  }
+
+  return (
+    <Card
+      title="Events per subsystem"
+      subtitle={subtitle}
+      actions={
+        error && data ? (
+          <span className="volume-card__stale" title={error.message}>
+            Not refreshed: {error.message}
+          </span>
+        ) : (
+          <span className="volume-card__hint">Click a bar to list its events</span>
+        )
+      }
+    >
+      <div className="volume-card__area">{body}</div>
+    </Card>
+  );
+}
+
+function ChartLoading() {
+  return (
+    <div className="volume-card__loading">
+      <Spinner size="lg" label="Loading the chart" />
+    </div>
+  );
+}

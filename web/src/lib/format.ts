@@ -1,0 +1,45 @@
+// Formatting of counts, rates and times for display (the browser's locale, local time zone).
+const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const rate = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+
+export function formatCount(n: number): string {
+  return n >= 1_000_000 ? compact.format(n) : count.format(n);
+}
+
+export function formatRate(n: number): string {
+  return rate.format(n);
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** 14:03:07.215 (without milliseconds if `ms` is false), with the date in front when it is not today or `withDate` is set. */
+export function formatTime(iso: string, withDate = false, ms = true): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const time =
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
+    (ms ? `.${pad(d.getMilliseconds(), 3)}` : '');
+  const today = new Date().toDateString() === d.toDateString();
+  return withDate || !today ? `${formatDay(d)} ${time}` : time;
+}
+
+/** Axis label for a bucket start: HH:mm, with seconds for small buckets, with the day for long spans. */
+export function formatBucket(iso: string, bucketSeconds: number, spanSeconds: number): string {
+  const d = new Date(iso);
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (bucketSeconds < 60) return `${hm}:${pad(d.getSeconds())}`;
+  return spanSeconds > 86_400 ? `${formatDay(d)} ${hm}` : hm;
+}
+
+function formatDay(d: Date): string {
+  return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
+/** "3 s", "4 min", "2 h" for a duration in seconds. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86_400) return `${Math.round(seconds / 360) / 10} h`;
+  return `${Math.round(seconds / 8640) / 10} d`;
+}

@@ -1,0 +1,26 @@
+// Vite build of the web cockpit: root is web/, output web/dist (served by the API server),
+// and in development /api is proxied to a running `mortar serve` / `mortar demo`.
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // Every file of the build (lazy chunks too), read by the service worker to cache and prune assets.
+    manifest: 'asset-manifest.json',
+    // ECharts is split off by the lazy chart import; it is the only big chunk.
+    chunkSizeWarningLimit: 700,
+  },
+  server: {
+    proxy: {
+      '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false },
+    },
+  },
+});
