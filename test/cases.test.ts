@@ -33,9 +33,10 @@ describe('parser behaviour cases', () => {
         it(c.name, () => {
           const p = pipelines.find((x) => x.name === spec.pipeline);
           expect(p, `pipeline ${spec.pipeline}`).toBeDefined();
-          const outputs = frameText(c.input, p!.config.framing).map((text, i) =>
-            p!.processor.process({ text, file: 'case', fileId: 'case', offset: i, endOffset: i + 1 }, 0),
-          );
+          const outputs = frameText(c.input, p!.config.framing).map((f) => {
+            const where = { file: 'case', fileId: 'case', offset: f.offset, endOffset: f.endOffset };
+            return f.kind === 'record' ? p!.processor.process({ ...where, text: f.text }, 0) : p!.processor.reject({ ...where, reason: f.reason, raw: f.raw }, 0);
+          });
           const events = outputs.filter((o) => !isDeadLetter(o));
           const dead = outputs.filter(isDeadLetter);
           expect(dead.length, `dead letters: ${dead.map((d) => d.reason).join('; ')}`).toBe(c.dead_letters ?? 0);

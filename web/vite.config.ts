@@ -1,5 +1,6 @@
 // Vite build of the web cockpit: root is web/, output web/dist (served by the API server),
-// and in development /api is proxied to a running `mortar serve` / `mortar demo`.
+// and in development /api is proxied to a running `mortar serve` / `mortar demo` (MORTAR_API
+// overrides where that server is; default http://127.0.0.1:8080).
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -20,7 +21,7 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false },
+      '/api': { target: process.env.MORTAR_API ?? 'http://127.0.0.1:8080', changeOrigin: false },
     },
   },
 });

@@ -1,17 +1,13 @@
-// Frames a whole text in memory the way a pipeline's framing would frame a file (lines, or
-// multiline by its start pattern): for `mortar parse` and behaviour cases, where input is small.
+// Frames a whole text in memory with the same framers the file source uses (lines, multiline),
+// for `mortar parse` and the behaviour cases, so sample input is framed exactly as a file would be.
 import type { FramingConfig } from '../config/schema.ts';
+import { CollectSink, type Framed } from '../sources/framing/collect-sink.ts';
+import { createFramer, toFramingOptions } from '../sources/framing/framer.ts';
 
-/** The pipeline's framing applied to a whole text (lines, or multiline by its start pattern). */
-export function frameText(text: string, framing: FramingConfig): string[] {
-  const lines = text.split(/\r?\n/);
-  if (lines.at(-1) === '') lines.pop();
-  if (framing.type === 'lines') return lines;
-  const start = new RegExp(framing.start);
-  const records: string[] = [];
-  for (const line of lines) {
-    if (records.length === 0 || start.test(line)) records.push(line);
-    else records[records.length - 1] += `\n${line}`;
-  }
-  return records;
+export function frameText(text: string, framing: FramingConfig, maxLineBytes = 1_048_576): Framed[] {
+  const sink = new CollectSink();
+  const framer = createFramer(toFramingOptions(framing), 0, maxLineBytes);
+  framer.push(Buffer.from(text.endsWith('\n') ? text : `${text}\n`, 'utf8'), sink);
+  framer.flush(sink);
+  return sink.out;
 }

@@ -137,9 +137,17 @@ export function startNoise(w: World, video: VideoState): void {
       w.after(boundary - w.now + w.rng.uniform(0, 5) * S, () => {
         const before = operatorOn(c, boundary - 1);
         const after = operatorOn(c, boundary);
-        w.emit('console', c, consoleRecord(w.now, 'INFO', c, 'SessionManager', `Operator ${before} logged out`));
+        w.emit(
+          'console',
+          c,
+          consoleRecord(w.now, 'INFO', c, 'SessionManager', `Operator ${before} logged out`),
+        );
         w.after(w.rng.uniform(20, 90) * S, () => {
-          w.emit('console', c, consoleRecord(w.now, 'INFO', c, 'SessionManager', `Operator ${after} logged in`));
+          w.emit(
+            'console',
+            c,
+            consoleRecord(w.now, 'INFO', c, 'SessionManager', `Operator ${after} logged in`),
+          );
         });
         shift(nextShiftAt(boundary));
       });

@@ -13,6 +13,8 @@ import { type LineLedger, RotatingWriter, type WriterOptions } from './writer.ts
 export interface OutputOptions extends WriterOptions {
   /** Probability that a record is garbled. */
   corruptRate: number;
+  /** Rotation of truth.jsonl: Infinity in batch runs (tests read all of it), bounded when live. */
+  truthRotateBytes: number;
 }
 
 export interface Manifest {
@@ -28,6 +30,7 @@ export interface Manifest {
     corrupt: number;
     perSubsystem: Record<string, number>;
   };
+  /** Lines in truth.jsonl (and its rotated files, if a realtime run rotated it). */
   truthLines: number;
 }
 
@@ -35,6 +38,7 @@ export class Output {
   private readonly writers = new Map<string, RotatingWriter>();
   private readonly truthWriter: RotatingWriter;
   readonly ledger: LineLedger = { lines: new Map(), droppedFiles: 0, droppedLines: 0 };
+  private readonly truthLedger: LineLedger = { lines: new Map(), droppedFiles: 0, droppedLines: 0 };
   /** Lines written this run, per subsystem. */
   readonly linesBySubsystem: Record<string, number> = Object.fromEntries(SUBSYSTEMS.map((s) => [s, 0]));
   records = 0;
@@ -53,11 +57,11 @@ export class Output {
       for (const c of COMPONENTS[s]) this.writerOf(s, c);
     }
     const truthOpts = {
-      rotateBytes: Number.POSITIVE_INFINITY,
-      keepRotated: 0,
+      rotateBytes: opts.truthRotateBytes,
+      keepRotated: opts.keepRotated,
       bufferBytes: opts.bufferBytes,
     };
-    this.truthWriter = new RotatingWriter(join(outDir, 'truth.jsonl'), truthOpts, this.ledger);
+    this.truthWriter = new RotatingWriter(join(outDir, 'truth.jsonl'), truthOpts, this.truthLedger);
   }
 
   /** Writes one record; returns true when it was garbled on purpose. */
@@ -114,9 +118,7 @@ export class Output {
     const files: Record<string, number> = {};
     const perSubsystem: Record<string, number> = Object.fromEntries(SUBSYSTEMS.map((s) => [s, 0]));
     let lines = 0;
-    const truthPath = join(this.outDir, 'truth.jsonl');
     for (const [path, n] of [...this.ledger.lines].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      if (path === truthPath) continue;
       const rel = relative(this.outDir, path).split(sep).join('/');
       files[rel] = n;
       lines += n;
@@ -134,7 +136,7 @@ export class Output {
         corrupt: this.corrupted,
         perSubsystem: { ...this.linesBySubsystem },
       },
-      truthLines: this.ledger.lines.get(truthPath) ?? 0,
+      truthLines: [...this.truthLedger.lines.values()].reduce((a, b) => a + b, 0),
     };
   }
 }

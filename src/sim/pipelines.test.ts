@@ -19,32 +19,46 @@ const CONFIG = fileURLToPath(new URL('../../config/demo/mortar.yaml', import.met
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
-let events: MortarEvent[] = [];
-let dead: string[] = [];
+const events: MortarEvent[] = [];
+const dead: string[] = [];
 let manifest: Manifest;
 let truth: TruthRecord[];
 
 beforeAll(async () => {
-  await simulate({ outDir: dir, seed: 5, durationMs: 45 * 60_000, ratePerSecond: 3, corruptRate: 0.003, failoverMeanMs: 10 * 60_000 });
+  await simulate({
+    outDir: dir,
+    seed: 5,
+    durationMs: 45 * 60_000,
+    ratePerSecond: 3,
+    corruptRate: 0.003,
+    failoverMeanMs: 10 * 60_000,
+  });
   manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')) as Manifest;
   const tree = readTree(dir);
   truth = readJsonLines<TruthRecord>(tree.get('truth.jsonl')!);
   for (const p of buildPipelines(loadConfig(CONFIG))) {
     for (const [path, text] of tree) {
       if (!path.startsWith(`${p.config.subsystem}/`)) continue;
-      frameText(text, p.config.framing).forEach((record, i) => {
-        const out = p.processor.process({ text: record, file: path, fileId: path, offset: i, endOffset: i + 1 }, 0);
-        if (isDeadLetter(out)) dead.push(record);
+      for (const f of frameText(text, p.config.framing)) {
+        const where = { file: path, fileId: path, offset: f.offset, endOffset: f.endOffset };
+        if (f.kind === 'rejected') {
+          dead.push(f.raw);
+          continue;
+        }
+        const out = p.processor.process({ ...where, text: f.text }, 0);
+        if (isDeadLetter(out)) dead.push(f.text);
         else events.push(out);
-      });
+      }
     }
   }
 });
 
 /** What identifies an alarm step's event: its type, component, time and the id it carries. */
-const stepKey = (type: string, component: string, ts: string, id: string): string => `${type}|${component}|${ts}|${id}`;
+const stepKey = (type: string, component: string, ts: string, id: string): string =>
+  `${type}|${component}|${ts}|${id}`;
 const idOf = (type: string, keys: Record<string, string | null | undefined>): string =>
-  (type.startsWith('sensor.') ? keys.evt : type === 'gateway.forwarded' ? keys.alarm_ref : keys.alarm_id) ?? '';
+  (type.startsWith('sensor.') ? keys.evt : type === 'gateway.forwarded' ? keys.alarm_ref : keys.alarm_id) ??
+  '';
 
 describe('simulator output through the demo pipelines', () => {
   it('turns every record into an event, except the garbled ones', () => {
@@ -67,7 +81,12 @@ describe('simulator output through the demo pipelines', () => {
       for (const s of t.steps) {
         if (s.corrupt) continue;
         expected++;
-        const k = stepKey(s.step, s.component, s.ts, idOf(s.step, { evt: t.evt, alarm_ref: t.alarm_ref, alarm_id: t.alarm_id }));
+        const k = stepKey(
+          s.step,
+          s.component,
+          s.ts,
+          idOf(s.step, { evt: t.evt, alarm_ref: t.alarm_ref, alarm_id: t.alarm_id }),
+        );
         if (!got.get(k)) missing.push(k);
         else got.set(k, got.get(k)! - 1);
       }
@@ -79,7 +98,9 @@ describe('simulator output through the demo pipelines', () => {
 
   it('bridges the ids: gateway events carry evt and alarm_ref, alarm events alarm_ref and alarm_id', () => {
     const forwarded = events.filter((e) => e.type === 'gateway.forwarded');
-    expect(forwarded.every((e) => e.keys.evt && e.keys.alarm_ref === `${e.attrs.sensor}/${e.keys.evt}`)).toBe(true);
+    expect(forwarded.every((e) => e.keys.evt && e.keys.alarm_ref === `${e.attrs.sensor}/${e.keys.evt}`)).toBe(
+      true,
+    );
     const raised = events.filter((e) => e.type === 'alarm.raised');
     expect(raised.every((e) => /^A-\d{6}$/.test(e.keys.alarm_id ?? '') && e.keys.alarm_ref)).toBe(true);
     const sensorAlarms = events.filter((e) => e.type === 'sensor.alarm');
@@ -87,8 +108,12 @@ describe('simulator output through the demo pipelines', () => {
   });
 
   it('finds every heartbeat of the truth', () => {
-    const got = new Set(events.filter((e) => e.type === 'heartbeat').map((e) => `${e.component}|${usToIso(e.ts)}`));
-    const want = truth.flatMap((t) => (t.kind === 'heartbeat' && !t.corrupt ? [`${t.component}|${t.ts}`] : []));
+    const got = new Set(
+      events.filter((e) => e.type === 'heartbeat').map((e) => `${e.component}|${usToIso(e.ts)}`),
+    );
+    const want = truth.flatMap((t) =>
+      t.kind === 'heartbeat' && !t.corrupt ? [`${t.component}|${t.ts}`] : [],
+    );
     expect(want.filter((w) => !got.has(w))).toEqual([]);
     expect(got.size).toBe(want.length);
   });

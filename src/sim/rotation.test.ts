@@ -61,7 +61,7 @@ describe('rotation in a simulation', () => {
     dirs.push(cleanup);
     const summary = await simulate({
       outDir: dir,
-      durationMs: 20 * 60_000,
+      durationMs: 10 * 60_000,
       ratePerSecond: 10,
       rotateBytes: 32 * 1024,
       keepRotated: 1000,

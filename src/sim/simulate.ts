@@ -96,6 +96,8 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateSummary> 
       keepRotated: opts.keepRotated ?? 5,
       bufferBytes: mode === 'batch' ? 64 * 1024 : 0,
       corruptRate: opts.corruptRate ?? 0.001,
+      // A demo left running for days must not fill the disk with ground truth.
+      truthRotateBytes: mode === 'realtime' ? 64 * 1024 * 1024 : Number.POSITIVE_INFINITY,
     },
     rng.fork(),
   );
@@ -199,15 +201,16 @@ function check(opts: SimulateOptions, mode: string): void {
 
 /** Batch output must be reproducible, so files of an earlier run are removed, and only those. */
 function removeEarlierOutput(outDir: string): void {
-  for (const name of ['truth.jsonl', 'manifest.json', STATE_FILE]) {
-    if (existsSync(join(outDir, name))) unlinkSync(join(outDir, name));
-  }
-  for (const s of SUBSYSTEMS) {
-    const dir = join(outDir, s);
-    if (!existsSync(dir)) continue;
-    const ours = new RegExp(`^(${COMPONENTS[s].join('|')})\\.log(\\.\\d+)?$`);
+  const removeMatching = (dir: string, ours: RegExp): void => {
+    if (!existsSync(dir)) return;
     for (const f of readdirSync(dir)) if (ours.test(f)) unlinkSync(join(dir, f));
-  }
+  };
+  removeMatching(
+    outDir,
+    new RegExp(`^(truth\\.jsonl(\\.\\d+)?|manifest\\.json|${STATE_FILE.replace('.', '\\.')})$`),
+  );
+  for (const s of SUBSYSTEMS)
+    removeMatching(join(outDir, s), new RegExp(`^(${COMPONENTS[s].join('|')})\\.log(\\.\\d+)?$`));
 }
 
 function summarise(

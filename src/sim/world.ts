@@ -37,7 +37,7 @@ export interface Flow {
   pending: number;
 }
 
-/** Alarm-server and sensors aside, formats keep milliseconds: the truth must say what the log says. */
+/** Only the alarm server logs microseconds; the truth must say what the log says, so others floor to ms. */
 const precise = (s: Subsystem): boolean => s === 'alarm-server';
 
 export class World {

@@ -1,8 +1,8 @@
-// A log file that rotates by size the way logrotate's `copytruncate`-free scheme and most
-// daemons do it: when `X.log` would pass `rotateBytes`, `X.log.(n)` becomes `X.log.(n+1)`, ...,
-// `X.log` becomes `X.log.1`, the oldest beyond `keepRotated` is deleted, and a fresh `X.log` is
-// created. Every record reaches the file in a single write(2) of whole records (a record never
-// straddles two writes), so a killed simulator never leaves half a line behind.
+// A log file that rotates by size and by rename, as most daemons do it: when `X.log` would pass
+// `rotateBytes`, `X.log.(n)` becomes `X.log.(n+1)`, ..., `X.log` becomes `X.log.1`, the oldest
+// beyond `keepRotated` is deleted, and a fresh `X.log` is created. Records reach the file in
+// single write(2) calls of whole records (a record never straddles two writes), so a killed
+// simulator never leaves half a line behind.
 import {
   closeSync,
   existsSync,

@@ -7,7 +7,7 @@ import type { AttrValue, DeadLetter, Kind, MortarEvent, Severity } from '../even
 import type { SourcePosition } from '../sources/source.ts';
 import type { Dialect } from './dialect.ts';
 import type { Row, RowValue } from './engine.ts';
-import { type Sql, sql } from './sql.ts';
+import { type Sql, type SqlNode, sql } from './sql.ts';
 import type { DeadLetterQuery, EventQuery, VolumeQuery } from './warehouse.ts';
 
 export const TABLES = Object.freeze({
@@ -37,7 +37,7 @@ function checkTime(name: string, us: number | undefined): void {
 }
 
 /** An empty list matches nothing: a caller that narrowed to no subsystems gets no rows (fail closed). */
-function inList(column: Sql | ReturnType<typeof col>, values: readonly string[]): Sql {
+function inList(column: SqlNode, values: readonly string[]): Sql {
   return values.length === 0 ? sql`false` : sql`${column} in (${sql.list(values)})`;
 }
 

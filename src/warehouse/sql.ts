@@ -90,6 +90,8 @@ function param(value: unknown): Param {
 }
 
 function fragment(strings: readonly string[], values: readonly SqlNode[]): Sql {
+  if (strings.length !== values.length + 1)
+    throw new TypeError('sql: a fragment needs one more string than values');
   return node({ kind: 'fragment', strings: Object.freeze([...strings]), values: Object.freeze([...values]) });
 }
 

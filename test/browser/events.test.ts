@@ -2,7 +2,7 @@
 // events, the live total grows, the table has rows, a row opens and stays open through live
 // refreshes, and filters live in the URL. Screenshots go to SCREENS_DIR (see helpers.ts).
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Demo, ensureWebBuild, launchBrowser, screenshotPath, startDemo } from './helpers.ts';
 
 const SUBSYSTEMS = ['sensors', 'gateway', 'alarm-server', 'video', 'console'];
@@ -21,14 +21,31 @@ describe('events page', () => {
     page.on('pageerror', (e) => pageErrors.push(String(e)));
   });
 
+  // A failing step leaves a screenshot of what the page showed, and the demo's output in the log.
+  beforeEach(({ task, onTestFailed }) => {
+    onTestFailed(async () => {
+      await page?.screenshot({
+        path: screenshotPath(`failed-${task.name.replace(/\W+/g, '-')}`),
+        fullPage: true,
+      });
+      console.error(`--- demo output ---\n${demo?.output().slice(-4000)}`);
+    });
+  });
+
   afterAll(async () => {
     await browser?.close();
     await demo?.stop();
   });
 
-  const total = async () => Number(await page.getByTestId('stat-total').locator('[data-value]').getAttribute('data-value'));
+  const total = async () =>
+    Number(await page.getByTestId('stat-total').locator('[data-value]').getAttribute('data-value'));
   const chipCount = async (name: string) =>
-    Number(((await page.locator(`.chip[data-value="${name}"] .chip__count`).textContent()) ?? '0').replace(/\D/g, ''));
+    Number(
+      ((await page.locator(`.chip[data-value="${name}"] .chip__count`).textContent()) ?? '0').replace(
+        /\D/g,
+        '',
+      ),
+    );
 
   it('loads the cockpit with its shell', async () => {
     await page.goto(`${demo!.url}events`);
@@ -60,8 +77,12 @@ describe('events page', () => {
   });
 
   it('opens a row and keeps it open through live refreshes', async () => {
-    const row = page.locator('[data-testid="events-table"] tbody tr[data-key]').first();
-    const key = await row.getAttribute('data-key');
+    // Take the key first: a live refresh may put another row first before the click lands.
+    const key = await page
+      .locator('[data-testid="events-table"] tbody tr[data-key]')
+      .first()
+      .getAttribute('data-key');
+    const row = page.locator(`tr[data-key="${key}"]`);
     await row.click();
     const detail = page.getByTestId('event-detail');
     await detail.waitFor();
@@ -70,22 +91,24 @@ describe('events page', () => {
     await page.screenshot({ path: screenshotPath('events-row-open'), fullPage: true });
     // Several refresh periods later the same row is still the open one.
     await page.waitForTimeout(4_500);
-    await expect(page.locator(`tr[data-key="${key}"]`).getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect(row.getAttribute('aria-expanded')).resolves.toBe('true');
     await expect(page.getByTestId('event-detail').count()).resolves.toBe(1);
-    await page.locator(`tr[data-key="${key}"]`).click();
+    await row.click();
     await expect(page.getByTestId('event-detail').count()).resolves.toBe(0);
   });
 
   it('keeps the filters in the URL', async () => {
     await page.locator('.chip[data-value="gateway"]').click();
-    await expect.poll(() => new URL(page.url()).searchParams.get('subsystem')).toBe(
-      SUBSYSTEMS.filter((s) => s !== 'gateway').join(','),
-    );
-    await page.getByRole('button', { name: '1 h' }).click();
-    await expect.poll(() => new URL(page.url()).searchParams.get('range')).toBe('1h');
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get('subsystem'))
+      .toBe(SUBSYSTEMS.filter((s) => s !== 'gateway').join(','));
+    await page.getByRole('button', { name: '5 min', exact: true }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('range')).toBe('5m');
     await page.reload();
-    await page.getByRole('button', { name: '1 h', pressed: true }).waitFor();
-    await expect(page.locator('.chip[data-value="gateway"]').getAttribute('aria-pressed')).resolves.toBe('false');
+    await page.getByRole('button', { name: '5 min', exact: true, pressed: true }).waitFor();
+    await expect(page.locator('.chip[data-value="gateway"]').getAttribute('aria-pressed')).resolves.toBe(
+      'false',
+    );
     const rows = page.locator('[data-testid="events-table"] tbody tr[data-key]');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await rows.locator('.cell-subsystem').allTextContents()).not.toContain('gateway');

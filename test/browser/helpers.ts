@@ -19,10 +19,14 @@ export function ensureWebBuild(): void {
   const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
   const sources = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts'].map((p) => join(ROOT, p));
   if (builtAt > 0 && sources.every((p) => newestMtime(p) <= builtAt)) return;
-  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const res = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (res.status !== 0) throw new Error(`vite build failed:\n${res.stdout}\n${res.stderr}`);
 }
 
@@ -46,7 +50,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `url` until it answers 2xx, or throws after `timeoutMs` with what was tried. */
-export async function waitForUrl(url: string, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {
+export async function waitForUrl(
+  url: string,
+  timeoutMs: number,
+  alive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -118,7 +126,9 @@ export async function stopProcess(child: ChildProcess, graceMs: number): Promise
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (or set MORTAR_CHROMIUM)`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install it with "apt-get install -y chromium" (or set MORTAR_CHROMIUM)`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -21,14 +21,14 @@ function countLines(dir: string): number {
 
 it('SIGKILL mid-ingest, restart: every simulator line stored exactly once', { timeout: 180_000 }, async () => {
   const data = mkdtempSync(join(tmpdir(), 'mortar-restart-'));
-  const first = await startDemo(data, ['--rate', '30']);
+  const first = await startDemo(data, ['--rate', '30', '--rotate-bytes', '65536', '--keep-rotated', '1000']);
   await waitFor('events in the warehouse', async () => {
     const h = await getJson<HealthResponse>(`${first.url}api/health`);
     return h.warehouse.events > 2000 ? h : undefined;
   });
   await first.kill();
 
-  const second = await startDemo(data, ['--rate', '30']);
+  const second = await startDemo(data, ['--rate', '30', '--rotate-bytes', '65536', '--keep-rotated', '1000']);
   const before = await getJson<HealthResponse>(`${second.url}api/health`);
   await waitFor('more events after the restart', async () => {
     const h = await getJson<HealthResponse>(`${second.url}api/health`);
@@ -46,6 +46,8 @@ it('SIGKILL mid-ingest, restart: every simulator line stored exactly once', { ti
   const dl = await row(lines('dead_letters'));
   con.closeSync();
   db.closeSync();
+  const rotated = readdirSync(join(data, 'sim', 'alarm-server')).filter((f) => /\.log\.\d+$/.test(f));
+  expect(rotated.length, 'the simulator rotated files during the test').toBeGreaterThan(0);
   expect(Number(ev.ids)).toBe(Number(ev.rows));
   expect(Number(dl.ids)).toBe(Number(dl.rows));
   expect(Number(ev.rows)).toBeGreaterThan(3000);

@@ -10,10 +10,12 @@ import { runServer, untilSignal } from '../run-server.ts';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../../config/demo/mortar.yaml', import.meta.url));
 
-const HELP = `usage: mortar demo [--port N] [--host HOST] [--data DIR] [--rate R] [--seed N]
+const HELP = `usage: mortar demo [--port N] [--host HOST] [--data DIR] [--rate R] [--seed N] [--rotate-bytes N]
 
 Starts the demo: simulator (writing into DIR/sim), pipelines, warehouse (DIR/mortar.duckdb) and
-the web UI. Defaults: --port 8080, --host 127.0.0.1, --data ./data, --rate 2 alarms/s.`;
+the web UI. Defaults: --port 8080, --host 127.0.0.1, --data ./data, --rate 2 alarms/s; the
+simulator rotates its files at --rotate-bytes (default 1 MiB) and keeps --keep-rotated old
+files (default 5).`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv,
@@ -23,6 +25,8 @@ export async function run(argv: string[]): Promise<number> {
       data: { type: 'string', default: './data' },
       rate: { type: 'string', default: '2' },
       seed: { type: 'string', default: '1' },
+      'rotate-bytes': { type: 'string' },
+      'keep-rotated': { type: 'string' },
     },
     HELP,
   );
@@ -35,6 +39,8 @@ export async function run(argv: string[]): Promise<number> {
     seed: intFlag('seed', values.seed as string, 1),
     ratePerSecond: rate,
     mode: 'realtime',
+    rotateBytes: values['rotate-bytes'] === undefined ? undefined : intFlag('rotate-bytes', values['rotate-bytes'] as string, 0, 1024),
+    keepRotated: values['keep-rotated'] === undefined ? undefined : intFlag('keep-rotated', values['keep-rotated'] as string, 0, 0, 10_000),
     signal: stopSim.signal,
   });
   sim.catch((e: unknown) => console.error(`simulator stopped: ${String(e)}`));

@@ -30,13 +30,16 @@ export async function run(argv: string[]): Promise<number> {
   }
   const text = positionals.length ? positionals.map((f) => readFileSync(f, 'utf8')).join('') : readFileSync(0, 'utf8');
   let dead = 0;
-  for (const [i, record] of frameText(text, p.config.framing).entries()) {
-    const out = p.processor.process({ text: record, file: 'input', fileId: 'input', offset: i, endOffset: i + 1 }, nowUs());
+  const receivedAt = nowUs();
+  for (const f of frameText(text, p.config.framing, p.config.source.max_line_bytes)) {
+    const where = { file: 'input', fileId: 'input', offset: f.offset, endOffset: f.endOffset };
+    const out = f.kind === 'record' ? p.processor.process({ ...where, text: f.text }, receivedAt) : p.processor.reject({ ...where, reason: f.reason, raw: f.raw }, receivedAt);
     if (isDeadLetter(out)) {
       dead++;
-      console.log(JSON.stringify({ dead_letter: { stage: out.stage, reason: out.reason, raw: out.raw } }));
+      console.log(JSON.stringify({ dead_letter: { offset: out.offset, stage: out.stage, reason: out.reason, raw: out.raw } }));
     } else {
-      console.log(JSON.stringify({ ...out, ts: usToIso(out.ts), receivedAt: undefined, id: undefined, file: undefined, offset: undefined }));
+      const { id: _id, receivedAt: _r, file: _f, ...shown } = out;
+      console.log(JSON.stringify({ ...shown, ts: usToIso(out.ts) }));
     }
   }
   return dead > 0 ? 1 : 0;

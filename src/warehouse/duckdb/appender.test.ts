@@ -147,6 +147,28 @@ describe('duckdb appender and transactions', () => {
     await w.close();
   });
 
+  it('reports a file locked by another process as a user error', async () => {
+    const path = join(dir, 'locked.duckdb');
+    let attempt: Promise<unknown> = Promise.resolve();
+    const result = await child(
+      `
+      const { openWarehouse } = await import(${JSON.stringify(module('../open.ts'))});
+      await openWarehouse({ type: 'duckdb', path: ${JSON.stringify(path)} });
+      console.log('ready');
+      await new Promise((r) => setTimeout(r, 30_000));
+    `,
+      (kill) => {
+        attempt = openWarehouse({ type: 'duckdb', path }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        attempt.finally(kill);
+      },
+    );
+    expect(result.out).toContain('ready');
+    expect(await attempt).toMatchObject({ name: 'UserError', code: 'conflict' });
+  });
+
   it('shares one instance per file within a process and closes it with the last handle', async () => {
     const path = join(dir, 'shared.duckdb');
     const [a, b] = await Promise.all([

@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { UserError } from '../../events/errors.ts';
 import { SerialQueue } from '../serialQueue.ts';
 import { control } from './execute.ts';
 
@@ -31,7 +32,26 @@ const MEMORY = ':memory:';
 async function create(key: string, path: string): Promise<SharedDatabase> {
   await closing.get(key);
   if (path !== MEMORY) await mkdir(dirname(path), { recursive: true });
-  const instance = await DuckDBInstance.create(path);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path);
+  } catch (error) {
+    // DuckDB allows one writing process per file; say so in terms an operator can act on.
+    if (error instanceof Error && /Could not set lock/.test(error.message)) {
+      throw new UserError(
+        'conflict',
+        `the warehouse ${path} is in use by another process: ${error.message}`,
+        [
+          {
+            where: path,
+            message: 'locked',
+            hint: 'stop the other Mortar process, or point this one at another file',
+          },
+        ],
+      );
+    }
+    throw error;
+  }
   const writer = await instance.connect();
   return { instance, writer, writes: new SerialQueue(), reads: new Set() };
 }

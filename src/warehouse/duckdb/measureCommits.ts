@@ -128,15 +128,17 @@ try {
   console.log(
     `${TOTAL} events, batches of ${BATCH}, one transaction per batch, best and median of ${ROUNDS}`,
   );
-  for (const name of Object.keys(STRATEGIES).filter((n) => n.includes(ONLY))) {
-    const rates: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      rates.push(await measure(dir, name, events));
-    }
-    rates.sort((a, b) => a - b);
-    const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(9);
+  // Rounds interleave the strategies, so a noisy neighbour slows all of them alike.
+  const names = Object.keys(STRATEGIES).filter((n) => n.includes(ONLY));
+  const rates = new Map<string, number[]>(names.map((n) => [n, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const name of names) rates.get(name)!.push(await measure(dir, name, events));
+  }
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(9);
+  for (const [name, rs] of rates) {
+    rs.sort((a, b) => a - b);
     console.log(
-      `${name.padEnd(52)} best ${fmt(rates.at(-1)!)} rows/s  median ${fmt(rates[rates.length >> 1]!)} rows/s`,
+      `${name.padEnd(52)} best ${fmt(rs.at(-1)!)} rows/s  median ${fmt(rs[rs.length >> 1]!)} rows/s`,
     );
   }
 } finally {

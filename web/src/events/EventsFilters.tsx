@@ -10,6 +10,8 @@ const SEARCH_DELAY_MS = 300;
 
 export interface EventsFiltersProps {
   names: string[];
+  /** The subsystem list could not be loaded and nothing else named one yet. */
+  namesFailed: boolean;
   volume: VolumeResponse | undefined;
   selected: string[];
   q: string;
@@ -17,7 +19,15 @@ export interface EventsFiltersProps {
   onSearch: (q: string) => void;
 }
 
-export function EventsFilters({ names, volume, selected, q, onSubsystems, onSearch }: EventsFiltersProps) {
+export function EventsFilters({
+  names,
+  namesFailed,
+  volume,
+  selected,
+  q,
+  onSubsystems,
+  onSearch,
+}: EventsFiltersProps) {
   const counts: Record<string, number> = {};
   for (const p of volume?.points ?? [])
     for (const [s, n] of Object.entries(p.counts)) counts[s] = (counts[s] ?? 0) + n;
@@ -39,7 +49,11 @@ export function EventsFilters({ names, volume, selected, q, onSubsystems, onSear
 
   return (
     <div className="events-filters">
-      {names.length === 0 && <span className="events-filters__loading">Loading subsystems…</span>}
+      {names.length === 0 && (
+        <span className="events-filters__loading">
+          {namesFailed ? 'The subsystems could not be loaded' : 'Loading subsystems…'}
+        </span>
+      )}
       <ChipSelect
         label="Subsystems"
         selected={selected}

@@ -80,6 +80,7 @@ export function EventsPage({ search }: { search: string }) {
       />
       <EventsFilters
         names={names}
+        namesFailed={Boolean(subsystems.error) && names.length === 0}
         volume={volume.data}
         selected={query.subsystems}
         q={query.q}

@@ -22,7 +22,9 @@ export function EventsStats({ live, subsystemCount, matching, matchingFailed, wi
   const last = live.last;
   const total = last ? Object.values(last.totals).reduce((a, b) => a + b, 0) : undefined;
   const rate = ratePerSecond(live.ticks, RATE_TICKS);
-  const waiting = <Spinner size="sm" label="Waiting for the live stream" />;
+  // While the stream is down there is nothing to wait for: a dash, not a spinner.
+  const waiting =
+    live.status === 'reconnecting' ? '–' : <Spinner size="sm" label="Waiting for the live stream" />;
   return (
     <div className="events-stats">
       <Stat
@@ -47,7 +49,7 @@ export function EventsStats({ live, subsystemCount, matching, matchingFailed, wi
         label="Dead letters"
         value={last ? formatCount(last.deadLetters) : waiting}
         tone={last && last.deadLetters > 0 ? 'warn' : 'default'}
-        hint="inputs kept with the reason they failed"
+        hint="inputs kept with their reason"
       />
       <Stat
         testId="stat-matching"
