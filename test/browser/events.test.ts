@@ -112,6 +112,8 @@ describe('events page', () => {
     const rows = page.locator('[data-testid="events-table"] tbody tr[data-key]');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(await rows.locator('.cell-subsystem').allTextContents()).not.toContain('gateway');
+    await page.getByTestId('volume-chart').locator('canvas').first().waitFor();
+    await page.waitForTimeout(500); // let the chart's entry animation finish before the screenshot
     await page.screenshot({ path: screenshotPath('events-filtered'), fullPage: true });
   });
 
