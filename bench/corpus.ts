@@ -19,7 +19,11 @@ const PATHS = ['/api/alarms', '/api/cameras/17/clip', '/login', '/api/zones/nort
 export const TEXT_PATTERN =
   '^(?<ts>\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3}) (?<host>\\S+) (?<level>[A-Z]+) \\[(?<thread>[^\\]]+)\\] (?<method>[A-Z]+) (?<path>\\S+) status=(?<status>\\d+) took=(?<took>\\d+)ms id=(?<req>\\S+)$';
 
-async function writeLines(path: string, count: number, line: (i: number, rnd: () => number, t: number) => string): Promise<number> {
+async function writeLines(
+  path: string,
+  count: number,
+  line: (i: number, rnd: () => number, t: number) => string,
+): Promise<number> {
   const rnd = prng(42);
   const out = createWriteStream(path);
   let bytes = 0;

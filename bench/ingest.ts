@@ -44,7 +44,10 @@ pipelines:
 
 async function mortarRate(ctx: BenchContext, pipelineYaml: string, lines: number): Promise<number> {
   const dir = join(ctx.dir, 'mortar');
-  writeFileSync(join(ctx.dir, 'mortar.yaml'), `data_dir: mortar\ningest: { batch_rows: 50000, batch_interval: 250ms }\n${pipelineYaml}`);
+  writeFileSync(
+    join(ctx.dir, 'mortar.yaml'),
+    `data_dir: mortar\ningest: { batch_rows: 50000, batch_interval: 250ms }\n${pipelineYaml}`,
+  );
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(ctx.dir, 'corpus.log'), join(dir, 'corpus.log'));
   const config = loadConfig(join(ctx.dir, 'mortar.yaml'));
@@ -63,11 +66,16 @@ async function mortarRate(ctx: BenchContext, pipelineYaml: string, lines: number
   await warehouse.close();
   const seconds = (performance.now() - started) / 1000;
   const counters = ingest.status().pipelines.bench!;
-  if (counters.deadLetters > 0) throw new Error(`bench corpus produced ${counters.deadLetters} dead letters; the scenario is broken`);
+  if (counters.deadLetters > 0)
+    throw new Error(`bench corpus produced ${counters.deadLetters} dead letters; the scenario is broken`);
   return lines / seconds;
 }
 
-async function duckdbRate(ctx: BenchContext, lines: number, select: (file: string) => string): Promise<number> {
+async function duckdbRate(
+  ctx: BenchContext,
+  lines: number,
+  select: (file: string) => string,
+): Promise<number> {
   ctx.progress('duckdb native: reading and storing the same file');
   const started = performance.now();
   const db = await DuckDBInstance.create(join(ctx.dir, 'reference.duckdb'));
@@ -101,12 +109,19 @@ function ingestScenario(name: string, kind: 'text' | 'json'): Scenario {
                 SELECT regexp_extract(line, '${re}', [${names}]) AS s
                 FROM read_csv('${f}', columns = {'line': 'VARCHAR'}, header = false, delim = '\t', quote = '', escape = '', auto_detect = false))`;
             })
-          : await duckdbRate(ctx, lines, (f) => `SELECT * FROM read_json('${f}', format = 'newline_delimited')`);
+          : await duckdbRate(
+              ctx,
+              lines,
+              (f) => `SELECT * FROM read_json('${f}', format = 'newline_delimited')`,
+            );
       const value = await mortarRate(ctx, kind === 'text' ? TEXT_PIPELINE : JSON_PIPELINE, lines);
       return {
         value,
         unit: 'lines/s',
-        reference: { name: kind === 'text' ? 'duckdb read_csv+regexp_extract' : 'duckdb read_json', value: reference },
+        reference: {
+          name: kind === 'text' ? 'duckdb read_csv+regexp_extract' : 'duckdb read_json',
+          value: reference,
+        },
         notes: `${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(0)} MB`,
       };
     },

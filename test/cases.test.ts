@@ -17,7 +17,9 @@ interface CaseFile {
 }
 
 const dir = fileURLToPath(new URL('./cases/', import.meta.url));
-const pipelines = buildPipelines(loadConfig(fileURLToPath(new URL('../config/demo/mortar.yaml', import.meta.url))));
+const pipelines = buildPipelines(
+  loadConfig(fileURLToPath(new URL('../config/demo/mortar.yaml', import.meta.url))),
+);
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 
 describe('parser behaviour cases', () => {
@@ -35,15 +37,21 @@ describe('parser behaviour cases', () => {
           expect(p, `pipeline ${spec.pipeline}`).toBeDefined();
           const outputs = frameText(c.input, p!.config.framing).map((f) => {
             const where = { file: 'case', fileId: 'case', offset: f.offset, endOffset: f.endOffset };
-            return f.kind === 'record' ? p!.processor.process({ ...where, text: f.text }, 0) : p!.processor.reject({ ...where, reason: f.reason, raw: f.raw }, 0);
+            return f.kind === 'record'
+              ? p!.processor.process({ ...where, text: f.text }, 0)
+              : p!.processor.reject({ ...where, reason: f.reason, raw: f.raw }, 0);
           });
           const events = outputs.filter((o) => !isDeadLetter(o));
           const dead = outputs.filter(isDeadLetter);
-          expect(dead.length, `dead letters: ${dead.map((d) => d.reason).join('; ')}`).toBe(c.dead_letters ?? 0);
+          expect(dead.length, `dead letters: ${dead.map((d) => d.reason).join('; ')}`).toBe(
+            c.dead_letters ?? 0,
+          );
           expect(events.length).toBe(c.events?.length ?? 0);
           (c.events ?? []).forEach((want, i) => {
             const got = events[i] as unknown as Record<string, unknown>;
-            const actual = Object.fromEntries(Object.keys(want).map((k) => [k, k === 'ts' ? usToIso(got.ts as number) : got[k]]));
+            const actual = Object.fromEntries(
+              Object.keys(want).map((k) => [k, k === 'ts' ? usToIso(got.ts as number) : got[k]]),
+            );
             const expected = { ...want, ...(want.ts ? { ts: normaliseIso(String(want.ts)) } : {}) };
             expect(actual).toEqual(expected);
           });

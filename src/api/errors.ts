@@ -17,10 +17,14 @@ const STATUS: Record<UserErrorCode, ContentfulStatusCode> = {
 
 export function errorResponse(err: Error, c: Context): Response {
   if (isUserError(err)) {
-    const body: ErrorResponse = { error: { code: err.code, message: err.message, details: err.details.length ? err.details : undefined } };
+    const body: ErrorResponse = {
+      error: { code: err.code, message: err.message, details: err.details.length ? err.details : undefined },
+    };
     return c.json(body, STATUS[err.code]);
   }
   console.error(`[api] ${c.req.method} ${c.req.path} failed:`, err);
-  const body: ErrorResponse = { error: { code: 'internal', message: 'internal error; the server log has the details' } };
+  const body: ErrorResponse = {
+    error: { code: 'internal', message: 'internal error; the server log has the details' },
+  };
   return c.json(body, 500);
 }

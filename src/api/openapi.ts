@@ -1,41 +1,90 @@
 // The OpenAPI 3.1 document served at /api/openapi.json, describing the routes in server.ts.
 export function openApiDocument(version: string): object {
-  const q = (name: string, description: string, schema: object = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
-  const err = { description: 'Invalid request', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-  const json = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
-  const range = [q('from', 'Start, ISO 8601 (inclusive)'), q('to', 'End, ISO 8601 (exclusive)'), q('subsystem', 'Comma-separated subsystem names')];
+  const q = (name: string, description: string, schema: object = { type: 'string' }) => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema,
+  });
+  const err = {
+    description: 'Invalid request',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
+  const json = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { type: 'object' } } },
+  });
+  const range = [
+    q('from', 'Start, ISO 8601 (inclusive)'),
+    q('to', 'End, ISO 8601 (exclusive)'),
+    q('subsystem', 'Comma-separated subsystem names'),
+  ];
   return {
     openapi: '3.1.0',
-    info: { title: 'Mortar API', version, description: 'Warehouse and live cockpit for a system of systems.' },
+    info: {
+      title: 'Mortar API',
+      version,
+      description: 'Warehouse and live cockpit for a system of systems.',
+    },
     paths: {
-      '/api/health': { get: { summary: 'Liveness and warehouse counts', responses: { 200: json('Server is up') } } },
-      '/api/subsystems': { get: { summary: 'Declared and observed subsystems with event counts', responses: { 200: json('Subsystems') } } },
+      '/api/health': {
+        get: { summary: 'Liveness and warehouse counts', responses: { 200: json('Server is up') } },
+      },
+      '/api/subsystems': {
+        get: {
+          summary: 'Declared and observed subsystems with event counts',
+          responses: { 200: json('Subsystems') },
+        },
+      },
       '/api/events': {
         get: {
           summary: 'Search stored events, newest first',
-          parameters: [...range, q('q', 'Case-insensitive text in message or raw line'), q('limit', '1..1000, default 50', { type: 'integer' }), q('offset', 'Rows to skip', { type: 'integer' })],
+          parameters: [
+            ...range,
+            q('q', 'Case-insensitive text in message or raw line'),
+            q('limit', '1..1000, default 50', { type: 'integer' }),
+            q('offset', 'Rows to skip', { type: 'integer' }),
+          ],
           responses: { 200: json('A page of events'), 400: err },
         },
       },
       '/api/volume': {
         get: {
           summary: 'Event counts per time bucket and subsystem',
-          parameters: [...range, q('bucket', 'Bucket width in seconds (default: about 60 buckets)', { type: 'integer' })],
+          parameters: [
+            ...range,
+            q('bucket', 'Bucket width in seconds (default: about 60 buckets)', { type: 'integer' }),
+          ],
           responses: { 200: json('Zero-filled series'), 400: err },
         },
       },
       '/api/dead-letters': {
         get: {
           summary: 'Inputs that could not become events, with their reasons',
-          parameters: [q('pipeline', 'Pipeline name'), q('limit', '1..1000', { type: 'integer' }), q('offset', 'Rows to skip', { type: 'integer' })],
+          parameters: [
+            q('pipeline', 'Pipeline name'),
+            q('limit', '1..1000', { type: 'integer' }),
+            q('offset', 'Rows to skip', { type: 'integer' }),
+          ],
           responses: { 200: json('A page of dead letters'), 400: err },
         },
       },
-      '/api/ingest': { get: { summary: 'Per-pipeline counters: read = events + dead letters + filtered', responses: { 200: json('Counters') } } },
+      '/api/ingest': {
+        get: {
+          summary: 'Per-pipeline counters: read = events + dead letters + filtered',
+          responses: { 200: json('Counters') },
+        },
+      },
       '/api/live': {
         get: {
           summary: 'Server-Sent Events: `ingest` about once a second with totals and deltas per subsystem',
-          responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
+          responses: {
+            200: {
+              description: 'text/event-stream',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+          },
         },
       },
     },
@@ -46,7 +95,11 @@ export function openApiDocument(version: string): object {
           properties: {
             error: {
               type: 'object',
-              properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object' } } },
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                details: { type: 'array', items: { type: 'object' } },
+              },
               required: ['code', 'message'],
             },
           },

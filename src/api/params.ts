@@ -3,25 +3,38 @@
 import { UserError } from '../events/errors.ts';
 
 const bad = (param: string, message: string, hint: string) =>
-  new UserError('bad_request', `invalid query parameter "${param}": ${message}`, [{ where: `query.${param}`, message, hint }]);
+  new UserError('bad_request', `invalid query parameter "${param}": ${message}`, [
+    { where: `query.${param}`, message, hint },
+  ]);
 
 export function timeParam(value: string | undefined, param: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw bad(param, `"${value}" is not a time`, 'use ISO 8601, e.g. 2026-11-26T12:00:00Z');
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms))
+    throw bad(param, `"${value}" is not a time`, 'use ISO 8601, e.g. 2026-11-26T12:00:00Z');
   return ms * 1000;
 }
 
-export function intParam(value: string | undefined, param: string, dflt: number, min: number, max: number): number {
+export function intParam(
+  value: string | undefined,
+  param: string,
+  dflt: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined || value === '') return dflt;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw bad(param, `"${value}" is out of range`, `use a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw bad(param, `"${value}" is out of range`, `use a whole number from ${min} to ${max}`);
   return n;
 }
 
 export function listParam(value: string | undefined): string[] | undefined {
   if (value === undefined || value === '') return undefined;
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** A bucket width that gives about `target` buckets over the span, rounded to a familiar step. */

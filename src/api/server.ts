@@ -16,7 +16,14 @@ import { errorResponse } from './errors.ts';
 import type { LiveTotals } from './live.ts';
 import { openApiDocument } from './openapi.ts';
 import { intParam, listParam, niceBucketSeconds, timeParam } from './params.ts';
-import type { EventRow, EventsResponse, HealthResponse, LiveIngest, SubsystemsResponse, VolumeResponse } from './types.ts';
+import type {
+  EventRow,
+  EventsResponse,
+  HealthResponse,
+  LiveIngest,
+  SubsystemsResponse,
+  VolumeResponse,
+} from './types.ts';
 
 export interface AppDeps {
   config: Config;
@@ -78,13 +85,25 @@ export function createApp(deps: AppDeps): Hono {
     const q = c.req.query();
     const toUs = timeParam(q.to, 'to') ?? Date.now() * 1000;
     const fromUs = timeParam(q.from, 'from') ?? toUs - 15 * 60 * 1_000_000;
-    if (fromUs >= toUs) throw new UserError('bad_request', '"from" must be before "to"', [{ where: 'query.from', message: 'empty range', hint: 'swap from and to' }]);
+    if (fromUs >= toUs)
+      throw new UserError('bad_request', '"from" must be before "to"', [
+        { where: 'query.from', message: 'empty range', hint: 'swap from and to' },
+      ]);
     const span = (toUs - fromUs) / 1e6;
     const bucket = intParam(q.bucket, 'bucket', niceBucketSeconds(span), 1, 86_400);
-    if (span / bucket > 5000) throw new UserError('bad_request', `too many buckets (${Math.ceil(span / bucket)})`, [{ where: 'query.bucket', message: 'more than 5000 buckets', hint: 'use a wider bucket or a shorter range' }]);
+    if (span / bucket > 5000)
+      throw new UserError('bad_request', `too many buckets (${Math.ceil(span / bucket)})`, [
+        {
+          where: 'query.bucket',
+          message: 'more than 5000 buckets',
+          hint: 'use a wider bucket or a shorter range',
+        },
+      ]);
     const subsystems = listParam(q.subsystem);
     const points = await warehouse.volume({ fromUs, toUs, bucketSeconds: bucket, subsystems });
-    const names = [...new Set([...(subsystems ?? Object.keys(config.subsystems)), ...points.map((p) => p.subsystem)])].sort();
+    const names = [
+      ...new Set([...(subsystems ?? Object.keys(config.subsystems)), ...points.map((p) => p.subsystem)]),
+    ].sort();
     const bucketUs = bucket * 1_000_000;
     const first = Math.floor(fromUs / bucketUs) * bucketUs;
     const series = new Map<number, Record<string, number>>();
@@ -108,7 +127,12 @@ export function createApp(deps: AppDeps): Hono {
     const limit = intParam(q.limit, 'limit', 50, 1, 1000);
     const offset = intParam(q.offset, 'offset', 0, 0, 10_000_000);
     const page = await warehouse.deadLetters({ limit, offset, pipeline: q.pipeline || undefined });
-    return c.json({ total: page.total, limit, offset, rows: page.rows.map((d) => ({ ...d, receivedAt: usToIso(d.receivedAt) })) });
+    return c.json({
+      total: page.total,
+      limit,
+      offset,
+      rows: page.rows.map((d) => ({ ...d, receivedAt: usToIso(d.receivedAt) })),
+    });
   });
 
   app.get('/api/ingest', (c) => c.json(deps.ingest?.status() ?? { pipelines: {} }));
@@ -127,7 +151,12 @@ export function createApp(deps: AppDeps): Hono {
         const delta: Record<string, number> = {};
         for (const [k, v] of Object.entries(totals)) delta[k] = v - (last[k] ?? 0);
         last = totals;
-        const payload: LiveIngest = { at: new Date().toISOString(), totals, delta, deadLetters: live.deadLetters };
+        const payload: LiveIngest = {
+          at: new Date().toISOString(),
+          totals,
+          delta,
+          deadLetters: live.deadLetters,
+        };
         await stream.writeSSE({ event: 'ingest', data: JSON.stringify(payload) });
       };
       await tick();

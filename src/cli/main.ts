@@ -5,13 +5,34 @@ import { isUserError } from '../events/errors.ts';
 type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> };
 
 const COMMANDS: Record<string, Command> = {
-  demo: { summary: 'simulator + pipelines + warehouse + web UI in one process', load: () => import('./commands/demo.ts') },
-  serve: { summary: 'run the pipelines of a configuration and serve the API and web UI', load: () => import('./commands/serve.ts') },
-  check: { summary: 'validate a configuration and report every problem', load: () => import('./commands/check.ts') },
-  parse: { summary: 'run sample lines through a pipeline and print events or dead letters', load: () => import('./commands/parse.ts') },
-  simulate: { summary: 'write the demo world’s log files (with ground truth)', load: () => import('./commands/simulate.ts') },
-  bench: { summary: 'run benchmark scenarios beside their references', load: () => import('./commands/bench.ts') },
-  schema: { summary: 'print the JSON Schema of the configuration', load: () => import('./commands/schema.ts') },
+  demo: {
+    summary: 'simulator + pipelines + warehouse + web UI in one process',
+    load: () => import('./commands/demo.ts'),
+  },
+  serve: {
+    summary: 'run the pipelines of a configuration and serve the API and web UI',
+    load: () => import('./commands/serve.ts'),
+  },
+  check: {
+    summary: 'validate a configuration and report every problem',
+    load: () => import('./commands/check.ts'),
+  },
+  parse: {
+    summary: 'run sample lines through a pipeline and print events or dead letters',
+    load: () => import('./commands/parse.ts'),
+  },
+  simulate: {
+    summary: 'write the demo world’s log files (with ground truth)',
+    load: () => import('./commands/simulate.ts'),
+  },
+  bench: {
+    summary: 'run benchmark scenarios beside their references',
+    load: () => import('./commands/bench.ts'),
+  },
+  schema: {
+    summary: 'print the JSON Schema of the configuration',
+    load: () => import('./commands/schema.ts'),
+  },
 };
 
 function usage(): string {

@@ -18,9 +18,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function runServer(config: Config, opts: { port: number; host: string; log?: (s: string) => void }): Promise<RunningServer> {
+export async function runServer(
+  config: Config,
+  opts: { port: number; host: string; log?: (s: string) => void },
+): Promise<RunningServer> {
   const log = opts.log ?? ((s: string) => console.error(s));
-  const warehouse = await openWarehouse({ type: 'duckdb', path: `${config.dataDir}/${config.warehouse.path}` });
+  const warehouse = await openWarehouse({
+    type: 'duckdb',
+    path: `${config.dataDir}/${config.warehouse.path}`,
+  });
   const live = await LiveTotals.seed(warehouse);
   const ingest = await startIngest(config, warehouse);
   ingest.events.on('commit', (b) => live.add(b));

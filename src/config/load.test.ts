@@ -57,8 +57,14 @@ describe('loadConfig', () => {
   });
 
   it('names both files when a pipeline is declared twice, and reports YAML syntax errors', () => {
-    const d = dir({ 'mortar.yaml': `include: ["a.yaml", "b.yaml"]\n`, 'a.yaml': `pipelines:\n  gw:${pipeline}`, 'b.yaml': `pipelines:\n  gw:${pipeline}` });
-    expect(errorsOf(() => loadConfig(join(d, 'mortar.yaml')))[0]!.message).toMatch(/already declared in .*a\.yaml/);
+    const d = dir({
+      'mortar.yaml': `include: ["a.yaml", "b.yaml"]\n`,
+      'a.yaml': `pipelines:\n  gw:${pipeline}`,
+      'b.yaml': `pipelines:\n  gw:${pipeline}`,
+    });
+    expect(errorsOf(() => loadConfig(join(d, 'mortar.yaml')))[0]!.message).toMatch(
+      /already declared in .*a\.yaml/,
+    );
     const bad = dir({ 'mortar.yaml': 'pipelines: [\n' });
     expect(errorsOf(() => loadConfig(join(bad, 'mortar.yaml')))[0]!.where).toMatch(/mortar\.yaml:\d+:\d+/);
   });

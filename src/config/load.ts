@@ -46,12 +46,20 @@ export function loadConfig(file: string, overrides: { dataDir?: string } = {}): 
 }
 
 export const configError = (errors: ErrorDetail[]): UserError =>
-  new UserError('config_invalid', `configuration has ${errors.length} error${errors.length > 1 ? 's' : ''}`, errors);
+  new UserError(
+    'config_invalid',
+    `configuration has ${errors.length} error${errors.length > 1 ? 's' : ''}`,
+    errors,
+  );
 
 function readRecursive(file: string, out: LoadedFile[], errors: ErrorDetail[], stack: string[]): void {
   const shown = displayPath(file);
   if (stack.includes(file)) {
-    errors.push({ where: shown, message: `include cycle: ${[...stack, file].map(displayPath).join(' -> ')}`, hint: 'remove one of the includes' });
+    errors.push({
+      where: shown,
+      message: `include cycle: ${[...stack, file].map(displayPath).join(' -> ')}`,
+      hint: 'remove one of the includes',
+    });
     return;
   }
   if (out.some((f) => f.file === file)) return;
@@ -61,20 +69,29 @@ function readRecursive(file: string, out: LoadedFile[], errors: ErrorDetail[], s
   const locate = (path: (string | number)[]): string => {
     let node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     // Unknown-key errors point at the parent object; fall back to the nearest existing ancestor.
-    for (let p = path; !node?.range && p.length > 0; p = p.slice(0, -1)) node = doc.getIn(p.slice(0, -1), true) as typeof node;
+    for (let p = path; !node?.range && p.length > 0; p = p.slice(0, -1))
+      node = doc.getIn(p.slice(0, -1), true) as typeof node;
     const pos = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
     return `${shown}${pos ? `:${pos.line}:${pos.col}` : ''}${path.length ? ` ${formatPath(path)}` : ''}`;
   };
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = lineCounter.linePos(e.pos[0]);
-      errors.push({ where: `${shown}:${pos.line}:${pos.col}`, message: e.message.split('\n')[0] ?? e.message, hint: 'fix the YAML syntax' });
+      errors.push({
+        where: `${shown}:${pos.line}:${pos.col}`,
+        message: e.message.split('\n')[0] ?? e.message,
+        hint: 'fix the YAML syntax',
+      });
     }
     return;
   }
   const raw = doc.toJS() ?? {};
   if (doc.contents !== null && !isMap(doc.contents)) {
-    errors.push({ where: shown, message: 'expected a mapping at the top level', hint: 'start the file with keys such as pipelines:' });
+    errors.push({
+      where: shown,
+      message: 'expected a mapping at the top level',
+      hint: 'start the file with keys such as pipelines:',
+    });
     return;
   }
   const parsed = configFileSpec.safeParse(raw);
@@ -85,7 +102,11 @@ function readRecursive(file: string, out: LoadedFile[], errors: ErrorDetail[], s
   for (const pattern of includes) {
     const matches = globSync(pattern, { cwd: dirname(file), absolute: true }).sort();
     if (matches.length === 0) {
-      errors.push({ where: locate(['include']), message: `include "${pattern}" matches no file`, hint: 'check the path; it is relative to the including file' });
+      errors.push({
+        where: locate(['include']),
+        message: `include "${pattern}" matches no file`,
+        hint: 'check the path; it is relative to the including file',
+      });
     }
     for (const m of matches) readRecursive(m, out, errors, [...stack, file]);
   }
@@ -96,14 +117,22 @@ function validIncludes(raw: unknown): string[] {
   return Array.isArray(inc) ? inc.filter((x): x is string => typeof x === 'string') : [];
 }
 
-function merge(main: string, files: LoadedFile[], errors: ErrorDetail[], overrides: { dataDir?: string }): Config {
+function merge(
+  main: string,
+  files: LoadedFile[],
+  errors: ErrorDetail[],
+  overrides: { dataDir?: string },
+): Config {
   const root = files.find((f) => f.file === main)?.content ?? {};
   const config: Config = {
     file: main,
     dataDir: resolve(overrides.dataDir ?? resolve(dirname(main), root.data_dir ?? './data')),
     warehouse: { type: 'duckdb', path: root.warehouse?.path ?? 'mortar.duckdb' },
     server: { host: root.server?.host ?? '127.0.0.1', port: root.server?.port ?? 8080 },
-    ingest: { batchRows: root.ingest?.batch_rows ?? 20_000, batchInterval: root.ingest?.batch_interval ?? '250ms' },
+    ingest: {
+      batchRows: root.ingest?.batch_rows ?? 20_000,
+      batchInterval: root.ingest?.batch_interval ?? '250ms',
+    },
     subsystems: {},
     pipelines: {},
     origins: {},
@@ -118,26 +147,39 @@ function merge(main: string, files: LoadedFile[], errors: ErrorDetail[], overrid
     if (f.file !== main) {
       for (const key of ['data_dir', 'warehouse', 'server', 'ingest'] as const) {
         if (f.content[key] !== undefined) {
-          errors.push({ where: f.locate([key]), message: `${key} may only be set in the main file`, hint: `move it to ${displayPath(main)}` });
+          errors.push({
+            where: f.locate([key]),
+            message: `${key} may only be set in the main file`,
+            hint: `move it to ${displayPath(main)}`,
+          });
         }
       }
     }
     for (const [name, sub] of Object.entries(f.content.subsystems ?? {})) {
       if (subsystemOrigin[name]) {
-        errors.push({ where: f.locate(['subsystems', name]), message: `subsystem "${name}" is already declared in ${displayPath(subsystemOrigin[name])}`, hint: 'declare each subsystem once' });
+        errors.push({
+          where: f.locate(['subsystems', name]),
+          message: `subsystem "${name}" is already declared in ${displayPath(subsystemOrigin[name])}`,
+          hint: 'declare each subsystem once',
+        });
       }
       subsystemOrigin[name] = f.file;
       config.subsystems[name] = sub;
     }
     for (const [name, p] of Object.entries(f.content.pipelines ?? {})) {
       if (config.origins[name]) {
-        errors.push({ where: f.locate(['pipelines', name]), message: `pipeline "${name}" is already declared in ${displayPath(config.origins[name])}`, hint: 'rename one of them' });
+        errors.push({
+          where: f.locate(['pipelines', name]),
+          message: `pipeline "${name}" is already declared in ${displayPath(config.origins[name])}`,
+          hint: 'rename one of them',
+        });
       }
       config.origins[name] = f.file;
       config.pipelines[name] = p;
     }
   }
-  if (overrides.dataDir === undefined && root.data_dir === undefined) config.dataDir = resolve(dirname(main), 'data');
+  if (overrides.dataDir === undefined && root.data_dir === undefined)
+    config.dataDir = resolve(dirname(main), 'data');
   return config;
 }
 
@@ -152,11 +194,17 @@ function issueToDetail(issue: z.core.$ZodIssue, locate: (p: (string | number)[])
     };
   }
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return { where: locate(path), message: 'unknown or missing "type"', hint: 'see the JSON Schema (mortar schema) for the allowed types' };
+    return {
+      where: locate(path),
+      message: 'unknown or missing "type"',
+      hint: 'see the JSON Schema (mortar schema) for the allowed types',
+    };
   }
   let hint: string | undefined;
-  if (issue.code === 'invalid_value' && 'values' in issue) hint = `allowed: ${issue.values.map(String).join(', ')}`;
-  else if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) hint = 'this key is required';
+  if (issue.code === 'invalid_value' && 'values' in issue)
+    hint = `allowed: ${issue.values.map(String).join(', ')}`;
+  else if (issue.code === 'invalid_type' && issue.message.includes('received undefined'))
+    hint = 'this key is required';
   return { where: locate(path), message: issue.message, hint };
 }
 

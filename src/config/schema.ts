@@ -11,15 +11,23 @@ const duration = z
 
 const name = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]*$/, 'expected a lower-case name: letters, digits, - and _, starting with a letter');
+  .regex(
+    /^[a-z][a-z0-9_-]*$/,
+    'expected a lower-case name: letters, digits, - and _, starting with a letter',
+  );
 
 /** A literal, or a template whose `{field}` placeholders are replaced by parsed fields (`{{` for a brace). */
-const template = z.string().describe('Literal text, or a template with {field} placeholders filled from parsed fields.');
+const template = z
+  .string()
+  .describe('Literal text, or a template with {field} placeholders filled from parsed fields.');
 
 const lookup = z
   .strictObject({
     from: z.string().describe('Parsed field to read.'),
-    values: z.record(z.string(), z.string()).optional().describe('Translation table: parsed value -> result.'),
+    values: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Translation table: parsed value -> result.'),
     default: z.string().optional().describe('Result when the field is missing or not in `values`.'),
   })
   .describe('Reads a parsed field, optionally translated through a table.');
@@ -39,7 +47,9 @@ const timestampSpec = z
     timezone: z
       .string()
       .optional()
-      .describe('IANA zone (Europe/Berlin) or UTC, for formats without an offset. Required when the format has none.'),
+      .describe(
+        'IANA zone (Europe/Berlin) or UTC, for formats without an offset. Required when the format has none.',
+      ),
   })
   .describe('Where the event time comes from. Without it, the ingest time is used.');
 
@@ -64,7 +74,9 @@ const mapSpec = z
         exclude: z.array(z.string()).optional().describe('Leave these parsed fields out.'),
       })
       .optional()
-      .describe('Which parsed fields are kept as attributes. Fields used by keys/ts are left out by default.'),
+      .describe(
+        'Which parsed fields are kept as attributes. Fields used by keys/ts are left out by default.',
+      ),
   })
   .describe('Turns parsed fields into the event.');
 
@@ -91,9 +103,15 @@ export const parserSpec = z.discriminatedUnion('type', [regexParser, jsonParser]
 const fileSource = z
   .strictObject({
     type: z.literal('file'),
-    include: z.array(z.string()).min(1).describe('Glob patterns of files to read, relative to the data directory.'),
+    include: z
+      .array(z.string())
+      .min(1)
+      .describe('Glob patterns of files to read, relative to the data directory.'),
     exclude: z.array(z.string()).optional(),
-    start_at: z.enum(['beginning', 'end']).default('beginning').describe('Where to start in a file never seen before.'),
+    start_at: z
+      .enum(['beginning', 'end'])
+      .default('beginning')
+      .describe('Where to start in a file never seen before.'),
     poll_interval: duration.default('250ms'),
     max_line_bytes: z.number().int().positive().default(1_048_576),
   })

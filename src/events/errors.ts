@@ -30,7 +30,8 @@ export class UserError extends Error {
   /** Multi-line rendering for terminals: the message, then one line per detail. */
   render(): string {
     const lines = [this.message];
-    for (const d of this.details) lines.push(`  ${d.where}: ${d.message}${d.hint ? `\n    hint: ${d.hint}` : ''}`);
+    for (const d of this.details)
+      lines.push(`  ${d.where}: ${d.message}${d.hint ? `\n    hint: ${d.hint}` : ''}`);
     return lines.join('\n');
   }
 }

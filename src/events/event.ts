@@ -6,7 +6,16 @@ export const KINDS = ['log', 'alert', 'status', 'metric', 'audit'] as const;
 export type Kind = (typeof KINDS)[number];
 
 /** Syslog order, least to most severe. */
-export const SEVERITIES = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export const SEVERITIES = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue };

@@ -4,5 +4,8 @@ import { createHash } from 'node:crypto';
 
 /** 128-bit hex id of a source identity and a position inside it. */
 export function eventId(pipeline: string, sourceIdentity: string, position: number | string): string {
-  return createHash('sha256').update(`${pipeline}\0${sourceIdentity}\0${position}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${pipeline}\0${sourceIdentity}\0${position}`)
+    .digest('hex')
+    .slice(0, 32);
 }

@@ -11,20 +11,35 @@ export function buildRegexParser(config: RegexParserConfig): Parser {
   try {
     rx = new RegExp(config.pattern);
   } catch (e) {
-    throw new ComponentError(['pattern'], `invalid regular expression: ${(e as Error).message}`, 'JavaScript syntax; named groups are written (?<name>...)');
+    throw new ComponentError(
+      ['pattern'],
+      `invalid regular expression: ${(e as Error).message}`,
+      'JavaScript syntax; named groups are written (?<name>...)',
+    );
   }
   const groups = namedGroups(config.pattern);
-  if (groups.length === 0) throw new ComponentError(['pattern'], 'the pattern has no named groups, so it would produce no fields', 'capture with (?<name>...)');
+  if (groups.length === 0)
+    throw new ComponentError(
+      ['pattern'],
+      'the pattern has no named groups, so it would produce no fields',
+      'capture with (?<name>...)',
+    );
   const types = Object.entries(config.types ?? {}) as [string, FieldType][];
   for (const [field] of types) {
-    if (!groups.includes(field)) throw new ComponentError(['types', field], `"${field}" is not a named group of the pattern`, `named groups: ${groups.join(', ')}`);
+    if (!groups.includes(field))
+      throw new ComponentError(
+        ['types', field],
+        `"${field}" is not a named group of the pattern`,
+        `named groups: ${groups.join(', ')}`,
+      );
   }
   const convert = types.map(([field, type]) => [field, converter(type)] as const);
   return (fields: Fields, text: string) => {
     const input = inputOf(fields, text, config.field);
     if (input === undefined) return `field "${config.field}" is missing`;
     const m = rx.exec(input);
-    if (!m?.groups) return `does not match the pattern of parser regex${config.field ? ` on field "${config.field}"` : ''}`;
+    if (!m?.groups)
+      return `does not match the pattern of parser regex${config.field ? ` on field "${config.field}"` : ''}`;
     for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) fields[k] = v;
     for (const [field, conv] of convert) {
       const raw = m.groups[field];
@@ -54,7 +69,11 @@ function converter(type: FieldType): (s: string) => string | number | boolean | 
     case 'bool':
       return (s) => {
         const t = s.trim().toLowerCase();
-        return ['true', 'yes', 'on', '1'].includes(t) ? true : ['false', 'no', 'off', '0'].includes(t) ? false : undefined;
+        return ['true', 'yes', 'on', '1'].includes(t)
+          ? true
+          : ['false', 'no', 'off', '0'].includes(t)
+            ? false
+            : undefined;
       };
     case 'string':
       return (s) => s;

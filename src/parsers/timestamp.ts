@@ -30,7 +30,12 @@ const num = (k: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second') => (p: 
 
 const DIRECTIVES: Record<string, Directive> = {
   Y: { re: '(\\d{4})', set: num('year') },
-  y: { re: '(\\d{2})', set: (p, v) => void (p.year = 2000 + Number(v)) },
+  y: {
+    re: '(\\d{2})',
+    set: (p, v) => {
+      p.year = 2000 + Number(v);
+    },
+  },
   m: { re: '(\\d{1,2})', set: num('month') },
   d: { re: '(\\d{1,2})', set: num('day') },
   e: { re: ' ?(\\d{1,2})', set: num('day') },
@@ -38,9 +43,24 @@ const DIRECTIVES: Record<string, Directive> = {
   I: { re: '(\\d{1,2})', set: num('hour') },
   M: { re: '(\\d{2})', set: num('minute') },
   S: { re: '(\\d{2})', set: num('second') },
-  f: { re: '(\\d{1,9})', set: (p, v) => void (p.micros = Math.round(Number(`0.${v}`) * 1e6)) },
-  b: { re: '([A-Za-z]{3})', set: (p, v) => void (p.month = MONTHS.indexOf(v.toLowerCase()) + 1) },
-  p: { re: '([AaPp][Mm])', set: (p, v) => void (p.pm = v.toLowerCase() === 'pm') },
+  f: {
+    re: '(\\d{1,9})',
+    set: (p, v) => {
+      p.micros = Math.round(Number(`0.${v}`) * 1e6);
+    },
+  },
+  b: {
+    re: '([A-Za-z]{3})',
+    set: (p, v) => {
+      p.month = MONTHS.indexOf(v.toLowerCase()) + 1;
+    },
+  },
+  p: {
+    re: '([AaPp][Mm])',
+    set: (p, v) => {
+      p.pm = v.toLowerCase() === 'pm';
+    },
+  },
   a: { re: '[A-Za-z]{3}' },
   z: {
     re: '(Z|[+-]\\d{2}:?\\d{2})',
@@ -67,7 +87,9 @@ export function compileTimestamp(format: string, zone?: string): TimestampParser
     try {
       checkZone(zone);
     } catch {
-      throw new TimestampFormatError(`unknown time zone "${zone}"; use an IANA name such as Europe/Berlin or UTC`);
+      throw new TimestampFormatError(
+        `unknown time zone "${zone}"; use an IANA name such as Europe/Berlin or UTC`,
+      );
     }
   }
   switch (format) {
@@ -95,15 +117,23 @@ export function compileTimestamp(format: string, zone?: string): TimestampParser
     }
     const d = expanded[++i];
     const dir = d === undefined ? undefined : DIRECTIVES[d];
-    if (!dir) throw new TimestampFormatError(`unsupported directive %${d ?? ''} in "${format}"; supported: %Y %y %m %d %e %H %I %M %S %f %z %b %B %a %A %p %T %F %D %R %%`);
+    if (!dir)
+      throw new TimestampFormatError(
+        `unsupported directive %${d ?? ''} in "${format}"; supported: %Y %y %m %d %e %H %I %M %S %f %z %b %B %a %A %p %T %F %D %R %%`,
+      );
     if (d === 'z') hasOffset = true;
     if (d === 'Y' || d === 'y') hasYear = true;
     re += dir.re;
     if (dir.set) setters.push(dir.set);
   }
-  if (!hasYear) throw new TimestampFormatError(`format "${format}" has no year (%Y); formats without a year come with the syslog parser`);
+  if (!hasYear)
+    throw new TimestampFormatError(
+      `format "${format}" has no year (%Y); formats without a year come with the syslog parser`,
+    );
   if (!hasOffset && zone === undefined) {
-    throw new TimestampFormatError(`format "${format}" has no offset (%z): set timezone (an IANA zone such as Europe/Berlin, or UTC)`);
+    throw new TimestampFormatError(
+      `format "${format}" has no offset (%z): set timezone (an IANA zone such as Europe/Berlin, or UTC)`,
+    );
   }
   const rx = new RegExp(`${re}$`);
   return (text) => {
@@ -117,14 +147,21 @@ export function compileTimestamp(format: string, zone?: string): TimestampParser
 }
 
 function assemble(p: Parts, zone: string | undefined): number | undefined {
-  if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > 31 || p.hour > 23 || p.minute > 59 || p.second > 60) return undefined;
+  if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > 31 || p.hour > 23 || p.minute > 59 || p.second > 60)
+    return undefined;
   const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   if (new Date(wall).getUTCDate() !== p.day) return undefined; // 31 February and friends
-  const utcMs = p.offsetMs !== undefined ? wall - p.offsetMs : zone === undefined || zone === 'UTC' ? wall : localToUtcMs(zone, wall);
+  const utcMs =
+    p.offsetMs !== undefined
+      ? wall - p.offsetMs
+      : zone === undefined || zone === 'UTC'
+        ? wall
+        : localToUtcMs(zone, wall);
   return utcMs * 1000 + p.micros;
 }
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 function isoParser(zone: string | undefined): TimestampParser {
   return (text) => {

@@ -41,8 +41,16 @@ export function zoneOffsetMs(zone: string, utcMs: number): number {
   if (hit !== undefined) return hit;
   const at = slot * SLOT_MS;
   const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(new Date(at))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  for (const p of formatter(zone).formatToParts(new Date(at)))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(
+    parts.year!,
+    parts.month! - 1,
+    parts.day!,
+    parts.hour!,
+    parts.minute!,
+    parts.second!,
+  );
   const offset = asUtc - at;
   if (cache.size > 100_000) cache.clear();
   cache.set(slot, offset);

@@ -34,7 +34,11 @@ export function buildPipelines(config: Config): BuiltPipeline[] {
       errors.push({ where: at([...path, ...e.path]), message: e.message, hint: e.hint });
     };
     if (declared.length > 0 && !declared.includes(p.subsystem)) {
-      errors.push({ where: at(['subsystem']), message: `subsystem "${p.subsystem}" is not declared`, hint: `declare it under subsystems: (declared: ${declared.join(', ')})` });
+      errors.push({
+        where: at(['subsystem']),
+        message: `subsystem "${p.subsystem}" is not declared`,
+        hint: `declare it under subsystems: (declared: ${declared.join(', ')})`,
+      });
     }
     const parsers: Parser[] = [];
     p.parsers.forEach((pc, i) => {
@@ -55,7 +59,10 @@ export function buildPipelines(config: Config): BuiltPipeline[] {
       try {
         new RegExp(p.framing.start);
       } catch (e) {
-        errors.push({ where: at(['framing', 'start']), message: `invalid regular expression: ${(e as Error).message}` });
+        errors.push({
+          where: at(['framing', 'start']),
+          message: `invalid regular expression: ${(e as Error).message}`,
+        });
       }
     }
     if (!map || parsers.length !== p.parsers.length) continue;
@@ -91,7 +98,11 @@ function checkFieldReferences(p: PipelineConfig, at: (path: (string | number)[])
   const check = (path: (string | number)[], fields: string[]) => {
     for (const f of fields) {
       if (!known.has(f.split('.')[0]!)) {
-        errors.push({ where: at(['map', ...path]), message: `field "${f}" is not produced by any parser`, hint: `parsed fields: ${[...known].join(', ')}` });
+        errors.push({
+          where: at(['map', ...path]),
+          message: `field "${f}" is not produced by any parser`,
+          hint: `parsed fields: ${[...known].join(', ')}`,
+        });
       }
     }
   };

@@ -69,7 +69,11 @@ export class CommitQueue {
   private kick(): Promise<void> {
     if (this.inFlight) return this.inFlight;
     if (this.pendingRows === 0 && this.positions.size === 0) return Promise.resolve();
-    const batch: CommitBatch = { events: this.events, deadLetters: this.deadLetters, positions: [...this.positions.values()] };
+    const batch: CommitBatch = {
+      events: this.events,
+      deadLetters: this.deadLetters,
+      positions: [...this.positions.values()],
+    };
     this.events = [];
     this.deadLetters = [];
     this.positions = new Map();

@@ -19,7 +19,10 @@ export interface PipelineCounters {
 }
 
 export interface IngestStatus {
-  pipelines: Record<string, PipelineCounters & { filesKnown: number; filesOpen: number; bytesBehind: number }>;
+  pipelines: Record<
+    string,
+    PipelineCounters & { filesKnown: number; filesOpen: number; bytesBehind: number }
+  >;
   commits: CommitQueue['stats'];
   pendingRows: number;
 }
@@ -34,7 +37,11 @@ export interface Ingest {
   readonly done: Promise<void>;
 }
 
-export async function startIngest(config: Config, warehouse: Warehouse, opts: { pipelines?: BuiltPipeline[] } = {}): Promise<Ingest> {
+export async function startIngest(
+  config: Config,
+  warehouse: Warehouse,
+  opts: { pipelines?: BuiltPipeline[] } = {},
+): Promise<Ingest> {
   const pipelines = opts.pipelines ?? buildPipelines(config);
   const emitter = new EventEmitter<{ commit: [CommitBatch]; error: [unknown] }>();
   const queue = new CommitQueue(warehouse, {
@@ -84,7 +91,12 @@ export async function startIngest(config: Config, warehouse: Warehouse, opts: { 
       const out: IngestStatus['pipelines'] = {};
       for (const [name, c] of Object.entries(counters)) {
         const s = sources[name]?.stats();
-        out[name] = { ...c, filesKnown: s?.filesKnown ?? 0, filesOpen: s?.filesOpen ?? 0, bytesBehind: s?.bytesBehind ?? 0 };
+        out[name] = {
+          ...c,
+          filesKnown: s?.filesKnown ?? 0,
+          filesOpen: s?.filesOpen ?? 0,
+          bytesBehind: s?.bytesBehind ?? 0,
+        };
       }
       return { pipelines: out, commits: { ...queue.stats }, pendingRows: queue.pendingRows };
     },

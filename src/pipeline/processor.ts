@@ -15,9 +15,20 @@ export interface Processor {
 
 export const isDeadLetter = (x: MortarEvent | DeadLetter): x is DeadLetter => 'stage' in x;
 
-export function createProcessor(opts: { pipeline: string; source: string; parsers: Parser[]; map: MapFn }): Processor {
+export function createProcessor(opts: {
+  pipeline: string;
+  source: string;
+  parsers: Parser[];
+  map: MapFn;
+}): Processor {
   const { pipeline, source, parsers, map } = opts;
-  const dead = (r: { file: string; fileId: string; offset: number }, receivedAt: number, stage: string, reason: string, raw: string): DeadLetter => ({
+  const dead = (
+    r: { file: string; fileId: string; offset: number },
+    receivedAt: number,
+    stage: string,
+    reason: string,
+    raw: string,
+  ): DeadLetter => ({
     id: eventId(pipeline, r.fileId, r.offset),
     receivedAt,
     source,

@@ -17,7 +17,20 @@ describe('buildMap', () => {
   );
 
   it('maps fields, keeps the rest as attrs', () => {
-    const out = map({ time: '2026-11-26T12:00:00Z', host: 'as-1', action: 'raised', prio: '2', text: 'hello', id: 'A-1', zone: 'n', nested: { a: 1 } }, 'raw', 0);
+    const out = map(
+      {
+        time: '2026-11-26T12:00:00Z',
+        host: 'as-1',
+        action: 'raised',
+        prio: '2',
+        text: 'hello',
+        id: 'A-1',
+        zone: 'n',
+        nested: { a: 1 },
+      },
+      'raw',
+      0,
+    );
     expect(out).toEqual({
       ts: Date.UTC(2026, 10, 26, 12) * 1000,
       subsystem: 'alarm-server',
@@ -35,7 +48,12 @@ describe('buildMap', () => {
     expect(map({ time: 'yesterday' }, 'raw', 0)).toMatch(/does not match format/);
     expect(map({ host: 'x' }, 'raw', 0)).toMatch(/time field "time" is missing/);
     const m2 = buildMap({ severity: '{lvl}' }, 's');
-    expect(m2({ lvl: 'WARN' }, 'raw', 0)).toMatchObject({ severity: 'warning', message: 'raw', type: 'log', component: 's' });
+    expect(m2({ lvl: 'WARN' }, 'raw', 0)).toMatchObject({
+      severity: 'warning',
+      message: 'raw',
+      type: 'log',
+      component: 's',
+    });
     expect(m2({ lvl: 'LOUD' }, 'raw', 0)).toMatch(/severity "LOUD" is not known/);
   });
 });

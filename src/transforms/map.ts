@@ -22,14 +22,36 @@ export interface Mapped {
 export type MapFn = (fields: Fields, text: string, receivedAt: number) => Mapped | string;
 
 const SEVERITY_ALIASES: Record<string, Severity> = {
-  trace: 'debug', debug: 'debug', dbg: 'debug', d: 'debug', fine: 'debug', finer: 'debug', finest: 'debug',
-  info: 'info', information: 'info', informational: 'info', i: 'info',
-  notice: 'notice', n: 'notice',
-  warn: 'warning', warning: 'warning', w: 'warning',
-  err: 'error', error: 'error', e: 'error',
-  crit: 'critical', critical: 'critical', fatal: 'critical', severe: 'critical', f: 'critical', c: 'critical',
-  alert: 'alert', a: 'alert',
-  emerg: 'emergency', emergency: 'emergency', panic: 'emergency',
+  trace: 'debug',
+  debug: 'debug',
+  dbg: 'debug',
+  d: 'debug',
+  fine: 'debug',
+  finer: 'debug',
+  finest: 'debug',
+  info: 'info',
+  information: 'info',
+  informational: 'info',
+  i: 'info',
+  notice: 'notice',
+  n: 'notice',
+  warn: 'warning',
+  warning: 'warning',
+  w: 'warning',
+  err: 'error',
+  error: 'error',
+  e: 'error',
+  crit: 'critical',
+  critical: 'critical',
+  fatal: 'critical',
+  severe: 'critical',
+  f: 'critical',
+  c: 'critical',
+  alert: 'alert',
+  a: 'alert',
+  emerg: 'emergency',
+  emergency: 'emergency',
+  panic: 'emergency',
 };
 
 export function buildMap(config: MapConfig, pipelineSubsystem: string): MapFn {
@@ -56,12 +78,15 @@ export function buildMap(config: MapConfig, pipelineSubsystem: string): MapFn {
   const type = compile('type', config.type);
   const severity = compile('severity', config.severity);
   const message = compile('message', config.message);
-  const keys = Object.entries(config.keys ?? {}).map(([k, spec]) => [k, compile(`keys.${k}`, spec)!] as const);
+  const keys = Object.entries(config.keys ?? {}).map(
+    ([k, spec]) => [k, compile(`keys.${k}`, spec)!] as const,
+  );
 
   const consumed = new Set<string>();
   if (config.ts) consumed.add(config.ts.from);
   for (const spec of Object.values(config.keys ?? {})) for (const f of fieldsOf(spec)) consumed.add(f);
-  if (typeof config.message === 'string' && /^\{[^{}]+\}$/.test(config.message)) consumed.add(config.message.slice(1, -1).trim());
+  if (typeof config.message === 'string' && /^\{[^{}]+\}$/.test(config.message))
+    consumed.add(config.message.slice(1, -1).trim());
   if (config.message === undefined) consumed.add('message');
   const include = config.attrs?.include ? new Set(config.attrs.include) : undefined;
   const exclude = new Set(config.attrs?.exclude ?? []);
@@ -80,7 +105,8 @@ export function buildMap(config: MapConfig, pipelineSubsystem: string): MapFn {
     if (!(KINDS as readonly string[]).includes(k)) return `kind "${k}" is not one of ${KINDS.join(', ')}`;
     const sevText = severity?.(fields) ?? 'info';
     const sev = SEVERITY_ALIASES[sevText.toLowerCase()];
-    if (!sev) return `severity "${sevText}" is not known; map it with severity: {from: ..., values: {${sevText}: warning}}`;
+    if (!sev)
+      return `severity "${sevText}" is not known; map it with severity: {from: ..., values: {${sevText}: warning}}`;
     const outKeys: Record<string, string> = {};
     for (const [name, fn] of keys) {
       const v = fn(fields);
@@ -104,4 +130,3 @@ export function buildMap(config: MapConfig, pipelineSubsystem: string): MapFn {
     };
   };
 }
-

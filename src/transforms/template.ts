@@ -24,7 +24,9 @@ const asText = (v: AttrValue | undefined): string | undefined =>
 /** Fields a value spec reads (to keep them out of attrs and to check them against the parsers). */
 export function fieldsOf(spec: ValueSpec): string[] {
   if (typeof spec !== 'string') return [spec.from];
-  return parseTemplate(spec).filter((p) => p.field !== undefined).map((p) => p.field!);
+  return parseTemplate(spec)
+    .filter((p) => p.field !== undefined)
+    .map((p) => p.field!);
 }
 
 interface Piece {

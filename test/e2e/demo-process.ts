@@ -15,7 +15,9 @@ export interface DemoProcess {
 }
 
 export async function startDemo(dataDir: string, extra: string[] = []): Promise<DemoProcess> {
-  const child = spawn(process.execPath, [BIN, 'demo', '--port', '0', '--data', dataDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'demo', '--port', '0', '--data', dataDir, ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => {
     out += d;
@@ -25,7 +27,10 @@ export async function startDemo(dataDir: string, extra: string[] = []): Promise<
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not print its URL within 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`demo did not print its URL within 60 s:\n${out}`)),
+      60_000,
+    );
     const check = () => {
       const m = /running: (http:\/\/\S+)/.exec(out);
       if (m) {
@@ -63,7 +68,11 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

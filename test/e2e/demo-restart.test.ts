@@ -19,7 +19,9 @@ function countLines(dir: string): number {
   return n;
 }
 
-it('SIGKILL mid-ingest, restart: every simulator line stored exactly once', { timeout: 180_000 }, async () => {
+it('SIGKILL mid-ingest, restart: every simulator line stored exactly once', {
+  timeout: 180_000,
+}, async () => {
   const data = mkdtempSync(join(tmpdir(), 'mortar-restart-'));
   const first = await startDemo(data, ['--rate', '30', '--rotate-bytes', '65536', '--keep-rotated', '1000']);
   await waitFor('events in the warehouse', async () => {
@@ -39,9 +41,11 @@ it('SIGKILL mid-ingest, restart: every simulator line stored exactly once', { ti
   const written = countLines(join(data, 'sim'));
   const db = await DuckDBInstance.create(join(data, 'mortar.duckdb'));
   const con = await db.connect();
-  const row = async (sql: string) => (await con.runAndReadAll(sql)).getRowObjectsJS()[0] as Record<string, bigint | number>;
+  const row = async (sql: string) =>
+    (await con.runAndReadAll(sql)).getRowObjectsJS()[0] as Record<string, bigint | number>;
   // A multiline record stores its lines joined by \n: count lines, not rows.
-  const lines = (table: string) => `SELECT count(*) AS rows, count(DISTINCT id) AS ids, coalesce(sum(length(raw) - length(replace(raw, chr(10), '')) + 1), 0) AS lines FROM ${table}`;
+  const lines = (table: string) =>
+    `SELECT count(*) AS rows, count(DISTINCT id) AS ids, coalesce(sum(length(raw) - length(replace(raw, chr(10), '')) + 1), 0) AS lines FROM ${table}`;
   const ev = await row(lines('events'));
   const dl = await row(lines('dead_letters'));
   con.closeSync();

@@ -24,11 +24,23 @@ interface Result {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { json: { type: 'string' }, scale: { type: 'string', default: '1' } }, HELP);
+  const { values, positionals } = parseFlags(
+    argv,
+    { json: { type: 'string' }, scale: { type: 'string', default: '1' } },
+    HELP,
+  );
   const scale = Number(values.scale);
-  if (!(scale > 0 && scale <= 100)) throw new UserError('bad_request', `--scale must be a number above 0 and at most 100, not "${values.scale}"`);
+  if (!(scale > 0 && scale <= 100))
+    throw new UserError(
+      'bad_request',
+      `--scale must be a number above 0 and at most 100, not "${values.scale}"`,
+    );
   const unknown = positionals.filter((n) => !SCENARIOS.some((s) => s.name === n));
-  if (unknown.length) throw new UserError('bad_request', `unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  if (unknown.length)
+    throw new UserError(
+      'bad_request',
+      `unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
+    );
   const chosen = positionals.length ? SCENARIOS.filter((s) => positionals.includes(s.name)) : SCENARIOS;
   const results: Result[] = [];
   const tty = process.stderr.isTTY;
@@ -46,12 +58,25 @@ export async function run(argv: string[]): Promise<number> {
     const started = Date.now();
     try {
       const m: Measurement = await s.run({ dir, scale, progress });
-      const ratio = m.reference ? (s.better === 'higher' ? m.value / m.reference.value : m.reference.value / m.value) : undefined;
-      results.push({ name: s.name, value: m.value, unit: m.unit, reference: m.reference, ratio, notes: m.notes });
+      const ratio = m.reference
+        ? s.better === 'higher'
+          ? m.value / m.reference.value
+          : m.reference.value / m.value
+        : undefined;
+      results.push({
+        name: s.name,
+        value: m.value,
+        unit: m.unit,
+        reference: m.reference,
+        ratio,
+        notes: m.notes,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    process.stderr.write(`${tty ? '\r\x1b[K' : ''}${prefix}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `${tty ? '\r\x1b[K' : ''}${prefix}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   }
   printTable(results);
   if (values.json) writeFileSync(values.json as string, `${JSON.stringify({ results }, null, 2)}\n`);
@@ -62,11 +87,25 @@ function printTable(results: Result[]): void {
   const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(2));
   const rows = [
     ['scenario', 'value', 'unit', 'reference', 'ref value', 'ratio', 'input'],
-    ...results.map((r) => [r.name, fmt(r.value), r.unit, r.reference?.name ?? '-', r.reference ? fmt(r.reference.value) : '-', r.ratio?.toFixed(2) ?? '-', r.notes ?? '']),
+    ...results.map((r) => [
+      r.name,
+      fmt(r.value),
+      r.unit,
+      r.reference?.name ?? '-',
+      r.reference ? fmt(r.reference.value) : '-',
+      r.ratio?.toFixed(2) ?? '-',
+      r.notes ?? '',
+    ]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const [i, r] of rows.entries()) {
-    console.log(r.map((cell, c) => (c === 1 || c === 4 || c === 5 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  '));
+    console.log(
+      r
+        .map((cell, c) =>
+          c === 1 || c === 4 || c === 5 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!),
+        )
+        .join('  '),
+    );
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
 }

@@ -10,9 +10,15 @@ Validates the configuration FILE and everything it includes; exit 0 when valid, 
 problems listed when not.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { config: { type: 'string', short: 'c', default: 'mortar.yaml' } }, HELP);
+  const { values } = parseFlags(
+    argv,
+    { config: { type: 'string', short: 'c', default: 'mortar.yaml' } },
+    HELP,
+  );
   const config = loadConfig(values.config as string);
   const pipelines = buildPipelines(config);
-  console.log(`${values.config}: ok (${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'}, ${Object.keys(config.subsystems).length} subsystems)`);
+  console.log(
+    `${values.config}: ok (${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'}, ${Object.keys(config.subsystems).length} subsystems)`,
+  );
   return 0;
 }

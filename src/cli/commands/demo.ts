@@ -18,7 +18,8 @@ simulator rotates its files at --rotate-bytes (default 1 MiB) and keeps --keep-r
 files (default 5).`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv,
+  const { values } = parseFlags(
+    argv,
     {
       port: { type: 'string', short: 'p' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -32,19 +33,32 @@ export async function run(argv: string[]): Promise<number> {
   );
   const config = loadConfig(DEMO_CONFIG, { dataDir: values.data as string });
   const rate = Number(values.rate);
-  if (!(rate > 0 && rate <= 10_000)) throw new UserError('bad_request', `--rate must be a number of alarms per second from 0 to 10000, not "${values.rate}"`);
+  if (!(rate > 0 && rate <= 10_000))
+    throw new UserError(
+      'bad_request',
+      `--rate must be a number of alarms per second from 0 to 10000, not "${values.rate}"`,
+    );
   const stopSim = new AbortController();
   const sim = simulate({
     outDir: `${config.dataDir}/sim`,
     seed: intFlag('seed', values.seed as string, 1),
     ratePerSecond: rate,
     mode: 'realtime',
-    rotateBytes: values['rotate-bytes'] === undefined ? undefined : intFlag('rotate-bytes', values['rotate-bytes'] as string, 0, 1024),
-    keepRotated: values['keep-rotated'] === undefined ? undefined : intFlag('keep-rotated', values['keep-rotated'] as string, 0, 0, 10_000),
+    rotateBytes:
+      values['rotate-bytes'] === undefined
+        ? undefined
+        : intFlag('rotate-bytes', values['rotate-bytes'] as string, 0, 1024),
+    keepRotated:
+      values['keep-rotated'] === undefined
+        ? undefined
+        : intFlag('keep-rotated', values['keep-rotated'] as string, 0, 0, 10_000),
     signal: stopSim.signal,
   });
   sim.catch((e: unknown) => console.error(`simulator stopped: ${String(e)}`));
-  const server = await runServer(config, { port: intFlag('port', values.port as string | undefined, 8080, 0, 65535), host: values.host as string });
+  const server = await runServer(config, {
+    port: intFlag('port', values.port as string | undefined, 8080, 0, 65535),
+    host: values.host as string,
+  });
   console.log(`Mortar demo is running: ${server.url}  (data: ${config.dataDir}; Ctrl-C stops)`);
   await untilSignal();
   console.error('stopping: simulator, then committing what was read ...');

@@ -11,7 +11,10 @@ Prints (or writes) the JSON Schema of the configuration. In an editor with the Y
 server, put "# yaml-language-server: $schema=./mortar.schema.json" on top of mortar.yaml.`;
 
 export function configJsonSchema(): object {
-  return { ...z.toJSONSchema(configFileSpec, { io: 'input', target: 'draft-2020-12' }), title: 'Mortar configuration' };
+  return {
+    ...z.toJSONSchema(configFileSpec, { io: 'input', target: 'draft-2020-12' }),
+    title: 'Mortar configuration',
+  };
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -9,8 +9,14 @@ Runs every pipeline of the configuration into its warehouse and serves the API a
 --port/--host/--data override server.port, server.host and data_dir of the configuration.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv,
-    { config: { type: 'string', short: 'c', default: 'mortar.yaml' }, port: { type: 'string', short: 'p' }, host: { type: 'string' }, data: { type: 'string' } },
+  const { values } = parseFlags(
+    argv,
+    {
+      config: { type: 'string', short: 'c', default: 'mortar.yaml' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+    },
     HELP,
   );
   const config = loadConfig(values.config as string, { dataDir: values.data as string | undefined });
