@@ -100,7 +100,13 @@ export function createApp(deps: AppDeps): Hono {
         },
       ]);
     const subsystems = listParam(q.subsystem);
-    const points = await warehouse.volume({ fromUs, toUs, bucketSeconds: bucket, subsystems });
+    const points = await warehouse.volume({
+      fromUs,
+      toUs,
+      bucketSeconds: bucket,
+      subsystems,
+      text: q.q || undefined,
+    });
     const names = [
       ...new Set([...(subsystems ?? Object.keys(config.subsystems)), ...points.map((p) => p.subsystem)]),
     ].sort();

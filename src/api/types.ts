@@ -48,7 +48,7 @@ export interface EventsResponse {
   rows: EventRow[];
 }
 
-/** GET /api/volume?from=ISO&to=ISO&bucket=SECONDS&subsystem=a,b: event counts per bucket and subsystem. */
+/** GET /api/volume?from=ISO&to=ISO&bucket=SECONDS&subsystem=a,b&q=text: event counts per bucket and subsystem. */
 export interface VolumeResponse {
   from: string;
   to: string;

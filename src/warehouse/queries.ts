@@ -84,7 +84,9 @@ export function volumeSql(d: Dialect, q: VolumeQuery): Sql {
   if (!Number.isFinite(bucketUs) || bucketUs < 1) {
     throw new UserError('bad_request', `bucketSeconds must be a positive number, got ${q.bucketSeconds}`);
   }
-  const w = where(eventConditions(d, { fromUs: q.fromUs, toUs: q.toUs, subsystems: q.subsystems }));
+  const w = where(
+    eventConditions(d, { fromUs: q.fromUs, toUs: q.toUs, subsystems: q.subsystems, text: q.text }),
+  );
   const inner = sql`select ${d.bucketStartUs(col('ts'), bucketUs)} as b, ${col('subsystem')} from ${TABLES.events} ${w}`;
   return sql`select b, ${col('subsystem')}, count(*) as n from (${inner}) as v
     group by b, ${col('subsystem')} order by b, ${col('subsystem')}`;

@@ -33,6 +33,8 @@ export interface VolumeQuery {
   toUs: number;
   bucketSeconds: number;
   subsystems?: string[];
+  /** Same meaning as EventQuery.text. */
+  text?: string;
 }
 
 export interface VolumePoint {

@@ -1,21 +1,13 @@
 // `mortar schema [--out FILE]`: the JSON Schema of mortar.yaml, generated from the zod schema so
 // editors (YAML language server) can autocomplete and check configurations.
 import { writeFileSync } from 'node:fs';
-import { z } from 'zod';
-import { configFileSpec } from '../../config/schema.ts';
+import { configJsonSchema } from '../../config/json-schema.ts';
 import { parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar schema [--out FILE]
 
 Prints (or writes) the JSON Schema of the configuration. In an editor with the YAML language
 server, put "# yaml-language-server: $schema=./mortar.schema.json" on top of mortar.yaml.`;
-
-export function configJsonSchema(): object {
-  return {
-    ...z.toJSONSchema(configFileSpec, { io: 'input', target: 'draft-2020-12' }),
-    title: 'Mortar configuration',
-  };
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { out: { type: 'string', short: 'o' } }, HELP);

@@ -45,7 +45,7 @@ export function EventsPage({ search }: { search: string }) {
 
   const subsystems = useApi<SubsystemsResponse>('/api/subsystems');
   const volume = useApi<VolumeResponse>(
-    apiUrl('volume', { from: win.from, to: win.to, bucket: win.bucketSeconds }),
+    apiUrl('volume', { from: win.from, to: win.to, bucket: win.bucketSeconds, q: query.q || undefined }),
   );
   const events = useApi<EventsResponse>(
     apiUrl('events', {
@@ -93,7 +93,7 @@ export function EventsPage({ search }: { search: string }) {
         selected={query.subsystems}
         win={win}
         live={live}
-        searching={query.q !== ''}
+        search={query.q}
         onBucket={(from, to) => update({ from, to })}
       />
       <EventsTableCard

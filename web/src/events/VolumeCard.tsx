@@ -19,12 +19,12 @@ export interface VolumeCardProps {
   selected: string[];
   win: TimeWindow;
   live: boolean;
-  /** A text search is active: it narrows the table, not the chart. */
-  searching: boolean;
+  /** The active text search ('' for none): it narrows the chart as well as the table. */
+  search: string;
   onBucket: (from: string, to: string) => void;
 }
 
-export function VolumeCard({ state, names, selected, win, live, searching, onBucket }: VolumeCardProps) {
+export function VolumeCard({ state, names, selected, win, live, search, onBucket }: VolumeCardProps) {
   const { data, error } = state;
   const shown = selected.length ? names.filter((n) => selected.includes(n)) : names;
   const seriesKey = shown.join(',');
@@ -34,7 +34,7 @@ export function VolumeCard({ state, names, selected, win, live, searching, onBuc
   const range = RANGES.find((r) => r.seconds === win.seconds && live);
   const subtitle =
     `Per ${formatDuration(win.bucketSeconds)} · ${range ? range.long : 'selected window'}` +
-    (searching ? ' · all events, the search narrows the table only' : '');
+    (search ? ` · matching “${search}”` : '');
 
   let body: ReactNode;
   if (error && !data) {
