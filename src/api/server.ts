@@ -189,23 +189,4 @@ export function createApp(deps: AppDeps): Hono {
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
-function toRow(e: MortarEvent): EventRow {
-  return {
-    id: e.id,
-    ts: usToIso(e.ts),
-    receivedAt: usToIso(e.receivedAt),
-    subsystem: e.subsystem,
-    component: e.component,
-    source: e.source,
-    kind: e.kind,
-    type: e.type,
-    severity: e.severity,
-    keys: e.keys,
-    attrs: e.attrs,
-    message: e.message,
-    raw: e.raw,
-    pipeline: e.pipeline,
-    file: e.file,
-    offset: e.offset,
-  };
-}
+const toRow = (e: MortarEvent): EventRow => ({ ...e, ts: usToIso(e.ts), receivedAt: usToIso(e.receivedAt) });

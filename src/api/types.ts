@@ -1,6 +1,6 @@
 // Wire types of the HTTP API: the contract between the server (src/api) and the web app (web/),
 // which imports these types and nothing else from src/. Times on the wire are ISO 8601 UTC strings.
-import type { AttrValue, Kind, Severity } from '../events/event.ts';
+import type { MortarEvent } from '../events/event.ts';
 
 export interface HealthResponse {
   status: 'ok';
@@ -21,24 +21,8 @@ export interface SubsystemsResponse {
   subsystems: SubsystemInfo[];
 }
 
-export interface EventRow {
-  id: string;
-  ts: string;
-  receivedAt: string;
-  subsystem: string;
-  component: string;
-  source: string;
-  kind: Kind;
-  type: string;
-  severity: Severity;
-  keys: Record<string, string>;
-  attrs: Record<string, AttrValue>;
-  message: string;
-  raw: string;
-  pipeline: string;
-  file: string;
-  offset: number;
-}
+/** An event on the wire: as stored, with its times as ISO 8601 strings. */
+export type EventRow = Omit<MortarEvent, 'ts' | 'receivedAt'> & { ts: string; receivedAt: string };
 
 /** GET /api/events?from=ISO&to=ISO&subsystem=a,b&q=text&limit=50&offset=0 (newest first). */
 export interface EventsResponse {

@@ -2,22 +2,16 @@
 // type, severity, message, keys, attrs). It returns a reason instead of an event when a value
 // cannot be mapped (bad time, unknown severity), which the pipeline turns into a dead letter.
 import type { MapConfig } from '../config/schema.ts';
-import { type AttrValue, KINDS, type Kind, type Severity } from '../events/event.ts';
+import { type AttrValue, KINDS, type Kind, type MortarEvent, type Severity } from '../events/event.ts';
 import { ComponentError, type Fields } from '../parsers/parser.ts';
 import { compileTimestamp, TimestampFormatError } from '../parsers/timestamp.ts';
 import { compileValue, fieldsOf, getField, type ValueFn } from './template.ts';
 
-export interface Mapped {
-  ts: number;
-  subsystem: string;
-  component: string;
-  kind: Kind;
-  type: string;
-  severity: Severity;
-  message: string;
-  keys: Record<string, string>;
-  attrs: Record<string, AttrValue>;
-}
+/** The event fields the map step decides; id, lineage and raw come from the processor. */
+export type Mapped = Pick<
+  MortarEvent,
+  'ts' | 'subsystem' | 'component' | 'kind' | 'type' | 'severity' | 'message' | 'keys' | 'attrs'
+>;
 
 export type MapFn = (fields: Fields, text: string, receivedAt: number) => Mapped | string;
 
