@@ -1,6 +1,7 @@
-// `mortar parse -c FILE -p PIPELINE [INPUT...]`: tries sample lines (files or stdin) against one
-// pipeline's parsers and map before it goes live; prints one JSON object per record: the event,
-// or the dead letter with its reason. Exit 1 when any record became a dead letter.
+// `mortar parse -c FILE [-p PIPELINE] [INPUT...]`: the onboarding tool. Runs sample lines (files
+// or stdin) through one pipeline's framing, parsers and map without a warehouse: one JSON event
+// per record on stdout, dead letters (with their reasons) as JSON lines on stderr. Exit 0 when it
+// ran, whatever it rejected; a summary line on stderr counts both.
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
@@ -10,10 +11,11 @@ import { frameText } from '../../pipeline/frame-text.ts';
 import { isDeadLetter } from '../../pipeline/processor.ts';
 import { parseFlags } from '../args.ts';
 
-const HELP = `usage: mortar parse -c FILE -p PIPELINE [INPUT...]
+const HELP = `usage: mortar parse -c FILE [-p PIPELINE] [INPUT...]
 
 Reads lines from the INPUT files (or standard input), frames them as the pipeline does (lines or
-multiline), runs its parsers and map, and prints one JSON object per record.`;
+multiline), runs its parsers and map, prints one JSON event per record on stdout and each dead
+letter as a JSON line on stderr. --pipeline may be left out when the configuration has one.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
@@ -26,12 +28,16 @@ export async function run(argv: string[]): Promise<number> {
   );
   const config = loadConfig(values.config as string);
   const pipelines = buildPipelines(config);
-  const p = pipelines.find((x) => x.name === values.pipeline);
+  const p =
+    values.pipeline === undefined && pipelines.length === 1
+      ? pipelines[0]
+      : pipelines.find((x) => x.name === values.pipeline);
   if (!p) {
     throw new UserError('bad_request', `no pipeline "${values.pipeline ?? ''}"`, [
       {
         where: '--pipeline',
-        message: 'unknown or missing',
+        message:
+          values.pipeline === undefined ? 'required: the configuration has several pipelines' : 'unknown',
         hint: `one of: ${pipelines.map((x) => x.name).join(', ')}`,
       },
     ]);
@@ -40,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     ? positionals.map((f) => readFileSync(f, 'utf8')).join('')
     : readFileSync(0, 'utf8');
   let dead = 0;
+  let events = 0;
   const receivedAt = nowUs();
   for (const f of frameText(text, p.config.framing, p.config.source.max_line_bytes)) {
     const where = { file: 'input', fileId: 'input', offset: f.offset, endOffset: f.endOffset };
@@ -49,15 +56,15 @@ export async function run(argv: string[]): Promise<number> {
         : p.processor.reject({ ...where, reason: f.reason, raw: f.raw }, receivedAt);
     if (isDeadLetter(out)) {
       dead++;
-      console.log(
-        JSON.stringify({
-          dead_letter: { offset: out.offset, stage: out.stage, reason: out.reason, raw: out.raw },
-        }),
+      process.stderr.write(
+        `${JSON.stringify({ dead_letter: { offset: out.offset, stage: out.stage, reason: out.reason, raw: out.raw } })}\n`,
       );
     } else {
+      events++;
       const { id: _id, receivedAt: _r, file: _f, ...shown } = out;
-      console.log(JSON.stringify({ ...shown, ts: usToIso(out.ts) }));
+      process.stdout.write(`${JSON.stringify({ ...shown, ts: usToIso(out.ts) })}\n`);
     }
   }
-  return dead > 0 ? 1 : 0;
+  process.stderr.write(`${p.name}: ${events} events, ${dead} dead letters\n`);
+  return 0;
 }
