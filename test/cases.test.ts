@@ -9,11 +9,17 @@ import { loadConfig } from '../src/config/load.ts';
 import { usToIso } from '../src/events/time.ts';
 import { buildPipelines } from '../src/pipeline/build.ts';
 import { frameText } from '../src/pipeline/frame-text.ts';
-import { isDeadLetter } from '../src/pipeline/processor.ts';
+import { isDeadLetter, isFiltered } from '../src/pipeline/processor.ts';
 
 interface CaseFile {
   pipeline: string;
-  cases: { name: string; input: string; events?: Record<string, unknown>[]; dead_letters?: number }[];
+  cases: {
+    name: string;
+    input: string;
+    events?: Record<string, unknown>[];
+    dead_letters?: number;
+    filtered?: number;
+  }[];
 }
 
 const dir = fileURLToPath(new URL('./cases/', import.meta.url));
@@ -41,8 +47,9 @@ describe('parser behaviour cases', () => {
               ? p!.processor.process({ ...where, text: f.text }, 0)
               : p!.processor.reject({ ...where, reason: f.reason, raw: f.raw }, 0);
           });
-          const events = outputs.filter((o) => !isDeadLetter(o));
+          const events = outputs.filter((o) => !isDeadLetter(o) && !isFiltered(o));
           const dead = outputs.filter(isDeadLetter);
+          expect(outputs.filter(isFiltered).length, 'filtered records').toBe(c.filtered ?? 0);
           expect(dead.length, `dead letters: ${dead.map((d) => d.reason).join('; ')}`).toBe(
             c.dead_letters ?? 0,
           );

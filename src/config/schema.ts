@@ -24,6 +24,12 @@ const template = z
 const lookup = z
   .strictObject({
     from: z.string().describe('Parsed field to read.'),
+    pattern: z
+      .string()
+      .optional()
+      .describe(
+        'Regular expression applied to the field; its first capture group (or the match) is the value.',
+      ),
     values: z
       .record(z.string(), z.string())
       .optional()
@@ -119,6 +125,69 @@ const fileSource = z
 
 export const sourceSpec = z.discriminatedUnion('type', [fileSource]);
 
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | {
+      field: string;
+      equals?: string | number | boolean;
+      in?: (string | number | boolean)[];
+      matches?: string;
+      exists?: boolean;
+      gt?: number;
+      gte?: number;
+      lt?: number;
+      lte?: number;
+    };
+
+export const conditionSpec: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ all: z.array(conditionSpec).min(1) }),
+    z.strictObject({ any: z.array(conditionSpec).min(1) }),
+    z.strictObject({ not: conditionSpec }),
+    z
+      .strictObject({
+        field: z.string().describe('Parsed field (a.b reaches into nested objects).'),
+        equals: scalar.optional(),
+        in: z.array(scalar).optional(),
+        matches: z.string().optional().describe('Regular expression the value must match.'),
+        exists: z.boolean().optional(),
+        gt: z.number().optional(),
+        gte: z.number().optional(),
+        lt: z.number().optional(),
+        lte: z.number().optional(),
+      })
+      .describe('Every operator given must hold; no operator: the field exists.'),
+  ]),
+);
+
+const filterTransform = z
+  .strictObject({
+    type: z.literal('filter'),
+    keep: conditionSpec.optional().describe('Keep only records matching this.'),
+    drop: conditionSpec.optional().describe('Drop records matching this.'),
+  })
+  .describe('Drops records (counted as filtered, never lost): exactly one of keep or drop.');
+
+const enrichTransform = z
+  .strictObject({
+    type: z.literal('enrich'),
+    field: z.string().describe('Parsed field whose value is looked up.'),
+    table: z.record(z.string(), z.record(z.string(), scalar)).describe('value -> fields to add.'),
+    default: z
+      .record(z.string(), scalar)
+      .optional()
+      .describe('Fields added when the value is not in the table.'),
+    prefix: z.string().optional().describe('Prefix for the added field names.'),
+    overwrite: z.boolean().default(false).describe('Replace fields that already exist.'),
+  })
+  .describe('Adds fields from a static lookup table.');
+
+export const transformSpec = z.discriminatedUnion('type', [filterTransform, enrichTransform]);
+
 const linesFraming = z.strictObject({ type: z.literal('lines') }).describe('One record per line.');
 const multilineFraming = z
   .strictObject({
@@ -138,6 +207,10 @@ export const pipelineSpec = z
     source: sourceSpec,
     framing: framingSpec.default({ type: 'lines' }),
     parsers: z.array(parserSpec).min(1).describe('Applied in order; each adds fields.'),
+    transforms: z
+      .array(transformSpec)
+      .default([])
+      .describe('Verbs on the parsed fields, in order, before map: filter, enrich.'),
     map: mapSpec.default({}),
   })
   .describe('source -> framing -> parsers -> map -> event.');
@@ -179,6 +252,7 @@ export const configFileSpec = z
 export type ConfigFile = z.infer<typeof configFileSpec>;
 export type PipelineConfig = z.infer<typeof pipelineSpec>;
 export type ParserConfig = z.infer<typeof parserSpec>;
+export type TransformConfig = z.infer<typeof transformSpec>;
 export type SourceConfig = z.infer<typeof sourceSpec>;
 export type FramingConfig = z.infer<typeof framingSpec>;
 export type MapConfig = z.infer<typeof mapSpec>;

@@ -5,8 +5,26 @@ import type { AttrValue } from '../events/event.ts';
 
 export type Fields = Record<string, AttrValue>;
 
-/** Adds parsed fields to `fields`; returns undefined on success, else a reason for the dead letter. */
-export type Parser = (fields: Fields, text: string) => string | undefined;
+/** Where a record came from, for parsers that need more than its text (csv headers, syslog years). */
+export interface ParseContext {
+  /** Identity of the file (or stream) the record belongs to. */
+  fileId: string;
+  /** When the record was read, UTC microseconds. */
+  receivedAtUs: number;
+}
+
+/**
+ * A record that is deliberately not an event (a csv header, a line a filter drops): counted as
+ * "filtered", its position still advances, it is no dead letter.
+ */
+export const FILTERED: unique symbol = Symbol('filtered');
+export type ParseResult = string | typeof FILTERED | undefined;
+
+/**
+ * Adds parsed fields to `fields`; returns undefined on success, FILTERED to drop the record on
+ * purpose, else a reason for the dead letter.
+ */
+export type Parser = (fields: Fields, text: string, ctx: ParseContext) => ParseResult;
 
 /** A configuration problem found while building a component; `path` is relative to the component. */
 export class ComponentError extends Error {

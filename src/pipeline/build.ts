@@ -11,6 +11,7 @@ import { ComponentError, type Parser } from '../parsers/parser.ts';
 import { namedGroups } from '../parsers/regex.ts';
 import { createFileSource } from '../sources/file.ts';
 import type { Source, SourcePosition } from '../sources/source.ts';
+import { buildTransform, type Transform } from '../transforms/build.ts';
 import { buildMap, type MapFn } from '../transforms/map.ts';
 import { fieldsOf } from '../transforms/template.ts';
 import { createProcessor, type Processor } from './processor.ts';
@@ -48,6 +49,14 @@ export function buildPipelines(config: Config): BuiltPipeline[] {
         fail(['parsers', i], e);
       }
     });
+    const transforms: Transform[] = [];
+    p.transforms.forEach((tc, i) => {
+      try {
+        transforms.push(buildTransform(tc));
+      } catch (e) {
+        fail(['transforms', i], e);
+      }
+    });
     let map: MapFn | undefined;
     try {
       map = buildMap(p.map, p.subsystem);
@@ -65,8 +74,8 @@ export function buildPipelines(config: Config): BuiltPipeline[] {
         });
       }
     }
-    if (!map || parsers.length !== p.parsers.length) continue;
-    const processor = createProcessor({ pipeline: name, source: p.source.type, parsers, map });
+    if (!map || parsers.length !== p.parsers.length || transforms.length !== p.transforms.length) continue;
+    const processor = createProcessor({ pipeline: name, source: p.source.type, parsers, transforms, map });
     const src = p.source;
     built.push({
       name,
@@ -90,10 +99,15 @@ export function buildPipelines(config: Config): BuiltPipeline[] {
   return built;
 }
 
-/** When every parser is a regex, the fields are known: a map that reads another field is a typo. */
+/** When every parser is a regex, the fields are known (plus what enrich adds): a map that reads another field is a typo. */
 function checkFieldReferences(p: PipelineConfig, at: (path: (string | number)[]) => string): ErrorDetail[] {
   if (!p.parsers.every((x) => x.type === 'regex' && compiles(x.pattern))) return [];
   const known = new Set(p.parsers.flatMap((x) => (x.type === 'regex' ? namedGroups(x.pattern) : [])));
+  for (const t of p.transforms) {
+    if (t.type !== 'enrich') continue;
+    for (const row of [...Object.values(t.table), t.default ?? {}])
+      for (const c of Object.keys(row)) known.add((t.prefix ?? '') + c);
+  }
   const errors: ErrorDetail[] = [];
   const check = (path: (string | number)[], fields: string[]) => {
     for (const f of fields) {

@@ -9,7 +9,7 @@ import type { Source } from '../sources/source.ts';
 import type { CommitBatch, Warehouse } from '../warehouse/warehouse.ts';
 import { type BuiltPipeline, buildPipelines } from './build.ts';
 import { CommitQueue } from './commit-queue.ts';
-import { isDeadLetter } from './processor.ts';
+import { isDeadLetter, isFiltered } from './processor.ts';
 
 export interface PipelineCounters {
   read: number;
@@ -63,15 +63,18 @@ export async function startIngest(
       const receivedAt = nowUs();
       const events: MortarEvent[] = [];
       const dead: DeadLetter[] = [];
+      let filtered = 0;
       for (const r of batch.records) {
         const out = p.processor.process(r, receivedAt);
-        if (isDeadLetter(out)) dead.push(out);
+        if (isFiltered(out)) filtered++;
+        else if (isDeadLetter(out)) dead.push(out);
         else events.push(out);
       }
       for (const r of batch.rejected) dead.push(p.processor.reject(r, receivedAt));
       c.read += batch.records.length + batch.rejected.length;
       c.events += events.length;
       c.deadLetters += dead.length;
+      c.filtered += filtered;
       await queue.add(events, dead, batch.positions);
     }
   };

@@ -3,25 +3,36 @@
 // names the step.
 import type { DeadLetter, MortarEvent } from '../events/event.ts';
 import { eventId } from '../events/id.ts';
-import type { Fields, Parser } from '../parsers/parser.ts';
+import { FILTERED, type Fields, type Parser } from '../parsers/parser.ts';
 import type { RawRecord, RejectedRecord } from '../sources/source.ts';
+import type { Transform } from '../transforms/build.ts';
 import type { MapFn } from '../transforms/map.ts';
+
+/** A record dropped on purpose (by a filter, or a csv header): counted, never stored. */
+export interface Filtered {
+  filtered: true;
+  /** Which step dropped it, e.g. `parse[0]` or `transforms[1]`. */
+  stage: string;
+}
 
 export interface Processor {
   pipeline: string;
-  process(record: RawRecord, receivedAt: number): MortarEvent | DeadLetter;
+  process(record: RawRecord, receivedAt: number): MortarEvent | DeadLetter | Filtered;
   reject(record: RejectedRecord, receivedAt: number): DeadLetter;
 }
 
-export const isDeadLetter = (x: MortarEvent | DeadLetter): x is DeadLetter => 'stage' in x;
+export const isDeadLetter = (x: MortarEvent | DeadLetter | Filtered): x is DeadLetter => 'reason' in x;
+export const isFiltered = (x: MortarEvent | DeadLetter | Filtered): x is Filtered => 'filtered' in x;
 
 export function createProcessor(opts: {
   pipeline: string;
   source: string;
   parsers: Parser[];
+  transforms?: Transform[];
   map: MapFn;
 }): Processor {
   const { pipeline, source, parsers, map } = opts;
+  const transforms = opts.transforms ?? [];
   const dead = (
     r: { file: string; fileId: string; offset: number },
     receivedAt: number,
@@ -43,9 +54,16 @@ export function createProcessor(opts: {
     pipeline,
     process(record, receivedAt) {
       const fields: Fields = {};
+      const ctx = { fileId: record.fileId, receivedAtUs: receivedAt };
       for (let i = 0; i < parsers.length; i++) {
-        const reason = parsers[i]!(fields, record.text);
-        if (reason !== undefined) return dead(record, receivedAt, `parse[${i}]`, reason, record.text);
+        const result = parsers[i]!(fields, record.text, ctx);
+        if (result === FILTERED) return { filtered: true, stage: `parse[${i}]` };
+        if (result !== undefined) return dead(record, receivedAt, `parse[${i}]`, result, record.text);
+      }
+      for (let i = 0; i < transforms.length; i++) {
+        const result = transforms[i]!(fields);
+        if (result === FILTERED) return { filtered: true, stage: `transforms[${i}]` };
+        if (result !== undefined) return dead(record, receivedAt, `transforms[${i}]`, result, record.text);
       }
       const mapped = map(fields, record.text, receivedAt);
       if (typeof mapped === 'string') return dead(record, receivedAt, 'map', mapped, record.text);

@@ -9,7 +9,7 @@ import type { MortarEvent } from '../events/event.ts';
 import { usToIso } from '../events/time.ts';
 import { buildPipelines } from '../pipeline/build.ts';
 import { frameText } from '../pipeline/frame-text.ts';
-import { isDeadLetter } from '../pipeline/processor.ts';
+import { isDeadLetter, isFiltered } from '../pipeline/processor.ts';
 import type { Manifest } from './output.ts';
 import { simulate } from './simulate.ts';
 import { readJsonLines, readTree, tempDir } from './test-helpers.ts';
@@ -47,7 +47,7 @@ beforeAll(async () => {
         }
         const out = p.processor.process({ ...where, text: f.text }, 0);
         if (isDeadLetter(out)) dead.push(f.text);
-        else events.push(out);
+        else if (!isFiltered(out)) events.push(out);
       }
     }
   }

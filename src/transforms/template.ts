@@ -59,8 +59,20 @@ export function parseTemplate(template: string): Piece[] {
 export function compileValue(spec: ValueSpec): ValueFn {
   if (typeof spec !== 'string') {
     const { from, values, default: dflt } = spec;
+    let rx: RegExp | undefined;
+    if (spec.pattern !== undefined) {
+      try {
+        rx = new RegExp(spec.pattern);
+      } catch (e) {
+        throw new Error(`invalid pattern: ${(e as Error).message}`);
+      }
+    }
     return (fields) => {
-      const v = asText(getField(fields, from));
+      let v = asText(getField(fields, from));
+      if (rx && v !== undefined) {
+        const m = rx.exec(v);
+        v = m ? (m[1] ?? m[0]) : undefined;
+      }
       if (v === undefined) return dflt;
       if (!values) return v;
       return values[v] ?? dflt;

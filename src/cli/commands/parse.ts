@@ -8,7 +8,7 @@ import { UserError } from '../../events/errors.ts';
 import { nowUs, usToIso } from '../../events/time.ts';
 import { buildPipelines } from '../../pipeline/build.ts';
 import { frameText } from '../../pipeline/frame-text.ts';
-import { isDeadLetter } from '../../pipeline/processor.ts';
+import { isDeadLetter, isFiltered } from '../../pipeline/processor.ts';
 import { parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar parse -c FILE [-p PIPELINE] [INPUT...]
@@ -47,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     : readFileSync(0, 'utf8');
   let dead = 0;
   let events = 0;
+  let filtered = 0;
   const receivedAt = nowUs();
   for (const f of frameText(text, p.config.framing, p.config.source.max_line_bytes)) {
     const where = { file: 'input', fileId: 'input', offset: f.offset, endOffset: f.endOffset };
@@ -54,7 +55,8 @@ export async function run(argv: string[]): Promise<number> {
       f.kind === 'record'
         ? p.processor.process({ ...where, text: f.text }, receivedAt)
         : p.processor.reject({ ...where, reason: f.reason, raw: f.raw }, receivedAt);
-    if (isDeadLetter(out)) {
+    if (isFiltered(out)) filtered++;
+    else if (isDeadLetter(out)) {
       dead++;
       process.stderr.write(
         `${JSON.stringify({ dead_letter: { offset: out.offset, stage: out.stage, reason: out.reason, raw: out.raw } })}\n`,
@@ -65,6 +67,6 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify({ ...shown, ts: usToIso(out.ts) })}\n`);
     }
   }
-  process.stderr.write(`${p.name}: ${events} events, ${dead} dead letters\n`);
+  process.stderr.write(`${p.name}: ${events} events, ${dead} dead letters, ${filtered} filtered\n`);
   return 0;
 }
