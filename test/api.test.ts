@@ -41,7 +41,7 @@ beforeAll(async () => {
       Object.values(s.pipelines).every((p) => p.bytesBehind === 0) && s.pendingRows === 0 ? quiet + 1 : 0;
   }
   await ingest.stop();
-  app = createApp({ config, warehouse, live, version: 'test', liveIntervalMs: 50 });
+  app = createApp({ config, warehouse, live, ingest, version: 'test', liveIntervalMs: 50 });
 }, 120_000);
 
 afterAll(async () => {
@@ -113,6 +113,24 @@ describe('API', () => {
     );
     expect(e4.error.message).toMatch(/too many buckets/);
     await get<ErrorResponse>('/api/nope', 404);
+  });
+
+  it('metrics: Prometheus text whose counters agree with the warehouse', async () => {
+    const res = await app.request('/metrics');
+    expect(res.headers.get('content-type')).toMatch(/text\/plain; version=0.0.4/);
+    const text = await res.text();
+    const value = (name: string, labels: string) =>
+      Number(new RegExp(`^${name}\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    const counts = await warehouse.counts();
+    expect(value('mortar_stored_events', 'subsystem="video"')).toBe(counts.bySubsystem.video);
+    const read = value('mortar_records_read_total', 'pipeline="video"');
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBe(
+      value('mortar_events_total', 'pipeline="video"') +
+        value('mortar_dead_letters_total', 'pipeline="video"') +
+        value('mortar_filtered_total', 'pipeline="video"'),
+    );
+    expect(text).toMatch(/^# TYPE mortar_source_lag_bytes gauge$/m);
   });
 
   it('openapi document lists the routes', async () => {

@@ -52,6 +52,19 @@ describe('mortar CLI', () => {
     expect(r.stderr).toMatch(/1 events, 1 dead letters/);
   });
 
+  it('ingest --once backfills to the end, then a second run reads nothing', () => {
+    const d = mkdtempSync(join(tmpdir(), 'mortar-cli-'));
+    expect(mortar(['simulate', '--out', join(d, 'sim'), '--duration', '5m']).status).toBe(0);
+    const first = mortar(['ingest', '-c', DEMO, '--data', d, '--once']);
+    expect(first.status).toBe(0);
+    expect(first.stderr).toMatch(/100%/);
+    const read = [...first.stdout.matchAll(/read (\d+), events (\d+), dead letters (\d+), filtered (\d+)/g)];
+    expect(read).toHaveLength(5);
+    for (const m of read) expect(Number(m[1])).toBe(Number(m[2]) + Number(m[3]) + Number(m[4]));
+    const second = mortar(['ingest', '-c', DEMO, '--data', d, '--once']);
+    expect([...second.stdout.matchAll(/read (\d+)/g)].map((m) => m[1])).toEqual(['0', '0', '0', '0', '0']);
+  });
+
   it('unknown commands and flags say what to do', () => {
     expect(mortar(['frobnicate']).stderr).toMatch(/unknown command "frobnicate"[\s\S]*usage: mortar/);
     const r = mortar(['bench', '--scale', 'lots']);

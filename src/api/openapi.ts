@@ -76,6 +76,17 @@ export function openApiDocument(version: string): object {
           responses: { 200: json('Counters') },
         },
       },
+      '/metrics': {
+        get: {
+          summary: 'Self-metrics in the Prometheus text format (counters per pipeline, lag, commits)',
+          responses: {
+            200: {
+              description: 'text/plain; version=0.0.4',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
+          },
+        },
+      },
       '/api/live': {
         get: {
           summary: 'Server-Sent Events: `ingest` about once a second with totals and deltas per subsystem',

@@ -14,6 +14,7 @@ import type { Ingest } from '../pipeline/ingest.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { errorResponse } from './errors.ts';
 import type { LiveTotals } from './live.ts';
+import { prometheusText } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { intParam, listParam, niceBucketSeconds, timeParam } from './params.ts';
 import type {
@@ -142,6 +143,12 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.get('/api/ingest', (c) => c.json(deps.ingest?.status() ?? { pipelines: {} }));
+
+  app.get('/metrics', (c) =>
+    c.text(prometheusText(deps.ingest?.status(), live), 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    }),
+  );
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.version)));
 

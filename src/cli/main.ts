@@ -13,6 +13,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'run the pipelines of a configuration and serve the API and web UI',
     load: () => import('./commands/serve.ts'),
   },
+  ingest: {
+    summary: 'run the pipelines without a server (--once: backfill to the end and exit)',
+    load: () => import('./commands/ingest.ts'),
+  },
   check: {
     summary: 'validate a configuration and report every problem',
     load: () => import('./commands/check.ts'),

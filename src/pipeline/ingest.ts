@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Config } from '../config/load.ts';
 import type { DeadLetter, MortarEvent } from '../events/event.ts';
 import { nowUs, parseDurationMs } from '../events/time.ts';
-import type { Source } from '../sources/source.ts';
+import type { Source, SourceStats } from '../sources/source.ts';
 import type { CommitBatch, Warehouse } from '../warehouse/warehouse.ts';
 import { type BuiltPipeline, buildPipelines } from './build.ts';
 import { CommitQueue } from './commit-queue.ts';
@@ -19,10 +19,7 @@ export interface PipelineCounters {
 }
 
 export interface IngestStatus {
-  pipelines: Record<
-    string,
-    PipelineCounters & { filesKnown: number; filesOpen: number; bytesBehind: number }
-  >;
+  pipelines: Record<string, PipelineCounters & SourceStats>;
   commits: CommitQueue['stats'];
   pendingRows: number;
 }
@@ -94,12 +91,7 @@ export async function startIngest(
       const out: IngestStatus['pipelines'] = {};
       for (const [name, c] of Object.entries(counters)) {
         const s = sources[name]?.stats();
-        out[name] = {
-          ...c,
-          filesKnown: s?.filesKnown ?? 0,
-          filesOpen: s?.filesOpen ?? 0,
-          bytesBehind: s?.bytesBehind ?? 0,
-        };
+        out[name] = { ...c, ...(s ?? { filesKnown: 0, filesOpen: 0, bytesRead: 0, bytesBehind: 0 }) };
       }
       return { pipelines: out, commits: { ...queue.stats }, pendingRows: queue.pendingRows };
     },

@@ -1,0 +1,102 @@
+// Self-metrics in the Prometheus text exposition format (version 0.0.4) for GET /metrics:
+// per-pipeline record counters and source lag, commit counters, stored events per subsystem.
+import type { IngestStatus } from '../pipeline/ingest.ts';
+import type { LiveTotals } from './live.ts';
+
+type Sample = [labels: Record<string, string>, value: number];
+
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+
+function family(name: string, type: 'counter' | 'gauge', help: string, samples: Sample[]): string {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
+  for (const [labels, value] of samples) {
+    const l = Object.entries(labels)
+      .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+      .join(',');
+    lines.push(`${name}${l ? `{${l}}` : ''} ${Number.isFinite(value) ? value : 0}`);
+  }
+  return lines.join('\n');
+}
+
+export function prometheusText(status: IngestStatus | undefined, live: LiveTotals): string {
+  const pipelines = Object.entries(status?.pipelines ?? {});
+  const per = (pick: (p: IngestStatus['pipelines'][string]) => number | undefined): Sample[] =>
+    pipelines.map(([pipeline, p]) => [{ pipeline }, pick(p) ?? 0]);
+  const c = status?.commits;
+  return `${[
+    family(
+      'mortar_records_read_total',
+      'counter',
+      'Records read (events + dead letters + filtered).',
+      per((p) => p.read),
+    ),
+    family(
+      'mortar_events_total',
+      'counter',
+      'Records that became events.',
+      per((p) => p.events),
+    ),
+    family(
+      'mortar_dead_letters_total',
+      'counter',
+      'Records kept as dead letters.',
+      per((p) => p.deadLetters),
+    ),
+    family(
+      'mortar_filtered_total',
+      'counter',
+      'Records dropped on purpose by filters.',
+      per((p) => p.filtered),
+    ),
+    family(
+      'mortar_source_bytes_read_total',
+      'counter',
+      'Bytes read from files.',
+      per((p) => p.bytesRead),
+    ),
+    family(
+      'mortar_source_lag_bytes',
+      'gauge',
+      'Bytes written to files but not read yet.',
+      per((p) => p.bytesBehind),
+    ),
+    family(
+      'mortar_source_files_open',
+      'gauge',
+      'Files held open.',
+      per((p) => p.filesOpen),
+    ),
+    family(
+      'mortar_source_files_known',
+      'gauge',
+      'Files followed.',
+      per((p) => p.filesKnown),
+    ),
+    family(
+      'mortar_source_rotations_total',
+      'counter',
+      'Files that left their path while followed.',
+      per((p) => p.rotations),
+    ),
+    family(
+      'mortar_source_truncations_total',
+      'counter',
+      'Files read again after shrinking.',
+      per((p) => p.truncations),
+    ),
+    family('mortar_commits_total', 'counter', 'Warehouse commits.', [[{}, c?.commits ?? 0]]),
+    family('mortar_commit_failures_total', 'counter', 'Warehouse commits that failed (retried).', [
+      [{}, c?.failures ?? 0],
+    ]),
+    family('mortar_pending_rows', 'gauge', 'Rows waiting for the next commit.', [
+      [{}, status?.pendingRows ?? 0],
+    ]),
+    family(
+      'mortar_stored_events',
+      'gauge',
+      'Events in the warehouse per subsystem.',
+      Object.entries(live.bySubsystem).map(([subsystem, n]) => [{ subsystem }, n]),
+    ),
+    family('mortar_stored_dead_letters', 'gauge', 'Dead letters in the warehouse.', [[{}, live.deadLetters]]),
+  ].join('\n')}\n`;
+}
