@@ -133,6 +133,47 @@ describe('API', () => {
     expect(text).toMatch(/^# TYPE mortar_source_lag_bytes gauge$/m);
   });
 
+  it('pipelines: counters per pipeline, and a try-out that stores nothing', async () => {
+    const list = await get<PipelinesResponse>('/api/pipelines');
+    expect(list.pipelines.map((p) => p.name).sort()).toEqual([
+      'alarm-server',
+      'console',
+      'gateway',
+      'sensors',
+      'video',
+    ]);
+    const sensors = list.pipelines.find((p) => p.name === 'sensors')!;
+    expect(sensors.status!.read).toBe(
+      sensors.status!.events + sensors.status!.deadLetters + sensors.status!.filtered,
+    );
+    const before = (await warehouse.counts()).events;
+    const res = await app.request('/api/pipelines/sensors/try', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        text: '2026-01-01 01:00:04.355;sc-04;ALARM;1004;west-3;10;active;motion in secured area\nnonsense\n',
+      }),
+    });
+    expect(res.status).toBe(200);
+    const out = (await res.json()) as TryResponse;
+    expect(out.counts).toEqual({ events: 1, deadLetters: 1, filtered: 0 });
+    expect(out.results[0]).toMatchObject({
+      kind: 'event',
+      offset: 0,
+      event: { ts: '2026-01-01T00:00:04.355000Z', keys: { evt: '1004' } },
+    });
+    expect(out.results[1]).toMatchObject({
+      kind: 'dead_letter',
+      raw: 'nonsense',
+      reason: expect.stringMatching(/pattern/),
+    });
+    expect((await warehouse.counts()).events).toBe(before);
+    const bad = await app.request('/api/pipelines/nope/try', { method: 'POST', body: '{}' });
+    expect(bad.status).toBe(404);
+    const badBody = await app.request('/api/pipelines/sensors/try', { method: 'POST', body: 'x' });
+    expect(((await badBody.json()) as ErrorResponse).error.message).toMatch(/expected a JSON body/);
+  });
+
   it('openapi document lists the routes', async () => {
     const doc = await get<{ openapi: string; paths: Record<string, unknown> }>('/api/openapi.json');
     expect(doc.openapi).toMatch(/^3\./);

@@ -76,6 +76,28 @@ export function openApiDocument(version: string): object {
           responses: { 200: json('Counters') },
         },
       },
+      '/api/pipelines': {
+        get: {
+          summary: 'Configured pipelines with live counters and source state',
+          responses: { 200: json('Pipelines') },
+        },
+      },
+      '/api/pipelines/{name}/try': {
+        post: {
+          summary:
+            'Run sample lines through a pipeline without storing them: events, dead letters (with reasons), filtered',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+              },
+            },
+          },
+          responses: { 200: json('One result per framed record'), 400: err, 404: err },
+        },
+      },
       '/metrics': {
         get: {
           summary: 'Self-metrics in the Prometheus text format (counters per pipeline, lag, commits)',

@@ -17,6 +17,7 @@ import type { LiveTotals } from './live.ts';
 import { prometheusText } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { intParam, listParam, niceBucketSeconds, timeParam } from './params.ts';
+import { pipelineRoutes } from './routes/pipelines.ts';
 import type {
   EventRow,
   EventsResponse,
@@ -143,6 +144,8 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.get('/api/ingest', (c) => c.json(deps.ingest?.status() ?? { pipelines: {} }));
+
+  pipelineRoutes(app, deps);
 
   app.get('/metrics', (c) =>
     c.text(prometheusText(deps.ingest?.status(), live), 200, {

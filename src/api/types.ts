@@ -57,3 +57,65 @@ export interface LiveIngest {
 export interface ErrorResponse {
   error: { code: string; message: string; details?: { where: string; message: string; hint?: string }[] };
 }
+
+/** GET /api/pipelines: each configured pipeline with its live counters. */
+export interface PipelineInfo {
+  name: string;
+  subsystem: string;
+  description?: string;
+  source: { type: string; include?: string[] };
+  framing: string;
+  parsers: string[];
+  transforms: string[];
+  /** Counters since this server started (read = events + deadLetters + filtered) and source state. */
+  status?: {
+    read: number;
+    events: number;
+    deadLetters: number;
+    filtered: number;
+    bytesRead: number;
+    bytesBehind: number;
+    filesKnown: number;
+    filesOpen: number;
+    rotations?: number;
+    truncations?: number;
+  };
+}
+
+export interface PipelinesResponse {
+  pipelines: PipelineInfo[];
+}
+
+/** POST /api/pipelines/:name/try with body `{ "text": "line\nline\n" }` (at most 1 MiB). */
+export interface TryRequest {
+  text: string;
+}
+
+export interface TryResponse {
+  pipeline: string;
+  /** One entry per framed record, in input order. */
+  results: (
+    | { kind: 'event'; offset: number; event: EventRow }
+    | { kind: 'dead_letter'; offset: number; stage: string; reason: string; raw: string }
+    | { kind: 'filtered'; offset: number; stage: string }
+  )[];
+  counts: { events: number; deadLetters: number; filtered: number };
+}
+
+/** GET /api/dead-letters?pipeline=&limit=&offset= (newest first). */
+export interface DeadLettersResponse {
+  total: number;
+  limit: number;
+  offset: number;
+  rows: {
+    id: string;
+    receivedAt: string;
+    source: string;
+    pipeline: string;
+    file: string;
+    offset: number;
+    stage: string;
+    reason: string;
+    raw: string;
+  }[];
+}

@@ -5,10 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
-import { nowUs, usToIso } from '../../events/time.ts';
+import { usToIso } from '../../events/time.ts';
 import { buildPipelines } from '../../pipeline/build.ts';
-import { frameText } from '../../pipeline/frame-text.ts';
-import { isDeadLetter, isFiltered } from '../../pipeline/processor.ts';
+import { tryPipeline } from '../../pipeline/try.ts';
 import { parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar parse -c FILE [-p PIPELINE] [INPUT...]
@@ -48,23 +47,16 @@ export async function run(argv: string[]): Promise<number> {
   let dead = 0;
   let events = 0;
   let filtered = 0;
-  const receivedAt = nowUs();
-  for (const f of frameText(text, p.config.framing, p.config.source.max_line_bytes)) {
-    const where = { file: 'input', fileId: 'input', offset: f.offset, endOffset: f.endOffset };
-    const out =
-      f.kind === 'record'
-        ? p.processor.process({ ...where, text: f.text }, receivedAt)
-        : p.processor.reject({ ...where, reason: f.reason, raw: f.raw }, receivedAt);
-    if (isFiltered(out)) filtered++;
-    else if (isDeadLetter(out)) {
+  for (const out of tryPipeline(p, text)) {
+    if (out.kind === 'filtered') filtered++;
+    else if (out.kind === 'dead') {
       dead++;
-      process.stderr.write(
-        `${JSON.stringify({ dead_letter: { offset: out.offset, stage: out.stage, reason: out.reason, raw: out.raw } })}\n`,
-      );
+      const { offset, stage, reason, raw } = out.dead;
+      process.stderr.write(`${JSON.stringify({ dead_letter: { offset, stage, reason, raw } })}\n`);
     } else {
       events++;
-      const { id: _id, receivedAt: _r, file: _f, ...shown } = out;
-      process.stdout.write(`${JSON.stringify({ ...shown, ts: usToIso(out.ts) })}\n`);
+      const { id: _id, receivedAt: _r, file: _f, ...shown } = out.event;
+      process.stdout.write(`${JSON.stringify({ ...shown, ts: usToIso(out.event.ts) })}\n`);
     }
   }
   process.stderr.write(`${p.name}: ${events} events, ${dead} dead letters, ${filtered} filtered\n`);
