@@ -12,6 +12,8 @@ import type {
   EventsResponse,
   HealthResponse,
   LiveIngest,
+  PipelinesResponse,
+  TryResponse,
   VolumeResponse,
 } from '../src/api/types.ts';
 import { loadConfig } from '../src/config/load.ts';
