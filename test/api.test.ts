@@ -17,6 +17,7 @@ import type {
   VolumeResponse,
 } from '../src/api/types.ts';
 import { loadConfig } from '../src/config/load.ts';
+import { waitUntilIdle } from '../src/pipeline/idle.ts';
 import { startIngest } from '../src/pipeline/ingest.ts';
 import { simulate } from '../src/sim/simulate.ts';
 import { openWarehouse } from '../src/warehouse/open.ts';
@@ -36,12 +37,7 @@ beforeAll(async () => {
   const ingest = await startIngest(config, warehouse);
   const live = await LiveTotals.seed(warehouse);
   ingest.events.on('commit', (b) => live.add(b));
-  for (let quiet = 0; quiet < 8; ) {
-    await new Promise((r) => setTimeout(r, 250));
-    const s = ingest.status();
-    quiet =
-      Object.values(s.pipelines).every((p) => p.bytesBehind === 0) && s.pendingRows === 0 ? quiet + 1 : 0;
-  }
+  await waitUntilIdle(ingest);
   await ingest.stop();
   app = createApp({ config, warehouse, live, ingest, version: 'test', liveIntervalMs: 50 });
 }, 120_000);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.ts';
+import { waitUntilIdle } from '../src/pipeline/idle.ts';
 import { startIngest } from '../src/pipeline/ingest.ts';
 import { type SimulateSummary, simulate } from '../src/sim/simulate.ts';
 import { openWarehouse } from '../src/warehouse/open.ts';
@@ -21,13 +22,7 @@ async function ingestAll(): Promise<{ read: number; events: number; deadLetters:
   const config = loadConfig(CONFIG, { dataDir: data });
   const warehouse = await openWarehouse({ type: 'duckdb', path: dbPath });
   const ingest = await startIngest(config, warehouse);
-  // Wait until every source has read to the end and nothing is pending (multiline flushes on idle).
-  for (let quiet = 0; quiet < 8; ) {
-    await new Promise((r) => setTimeout(r, 250));
-    const s = ingest.status();
-    const behind = Object.values(s.pipelines).reduce((a, p) => a + p.bytesBehind, 0);
-    quiet = behind === 0 && s.pendingRows === 0 ? quiet + 1 : 0;
-  }
+  await waitUntilIdle(ingest);
   await ingest.stop();
   await warehouse.close();
   const totals = { read: 0, events: 0, deadLetters: 0 };

@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import { LiveTotals } from '../api/live.ts';
 import { createApp } from '../api/server.ts';
 import type { Config } from '../config/load.ts';
+import { waitUntilIdle } from '../pipeline/idle.ts';
 import { startIngest } from '../pipeline/ingest.ts';
 import { openWarehouse } from '../warehouse/open.ts';
 import { VERSION } from './version.ts';
@@ -43,16 +44,7 @@ export async function runServer(
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${port}/`,
-    drain: async (timeoutMs) => {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        const s = ingest.status();
-        const behind = Object.values(s.pipelines).reduce((a, p) => a + p.bytesBehind, 0);
-        if (behind === 0 && s.pendingRows === 0) return true;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return false;
-    },
+    drain: (timeoutMs) => waitUntilIdle(ingest, { pollMs: 100, quietPolls: 1, timeoutMs }),
     stop: () => {
       stopping ??= (async () => {
         server.close();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadConfig } from '../config/load.ts';
 import { openWarehouse } from '../warehouse/open.ts';
+import { waitUntilIdle } from './idle.ts';
 import { type Ingest, startIngest } from './ingest.ts';
 
 const CONFIG = `
@@ -31,11 +32,7 @@ async function runUntilIdle(dir: string): Promise<Ingest> {
   const config = loadConfig(join(dir, 'mortar.yaml'));
   const warehouse = await openWarehouse({ type: 'duckdb', path: join(dir, 'm.duckdb') });
   const ingest = await startIngest(config, warehouse);
-  for (let quiet = 0; quiet < 6; ) {
-    await new Promise((r) => setTimeout(r, 100));
-    const s = ingest.status();
-    quiet = s.pipelines.app?.bytesBehind === 0 && s.pendingRows === 0 ? quiet + 1 : 0;
-  }
+  await waitUntilIdle(ingest);
   await ingest.stop();
   await warehouse.close();
   return ingest;

@@ -3,6 +3,7 @@
 // server. Resumes from committed positions either way.
 import { loadConfig } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
+import { waitUntilIdle } from '../../pipeline/idle.ts';
 import { startIngest } from '../../pipeline/ingest.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { parseFlags } from '../args.ts';
@@ -35,20 +36,18 @@ export async function run(argv: string[]): Promise<number> {
   const started = Date.now();
   const bar = progressBar();
   if (values.once) {
-    // Idle for a few polls in a row: read to the end, multiline records flushed, all committed.
-    for (let quiet = 0; quiet < 6; ) {
-      await new Promise((r) => setTimeout(r, 250));
-      const s = ingest.status();
-      const ps = Object.values(s.pipelines);
-      const read = ps.reduce((a, p) => a + p.bytesRead, 0);
-      const behind = ps.reduce((a, p) => a + p.bytesBehind, 0);
-      bar(
-        read,
-        read + behind,
-        ps.reduce((a, p) => a + p.read, 0),
-      );
-      quiet = behind === 0 && s.pendingRows === 0 ? quiet + 1 : 0;
-    }
+    await waitUntilIdle(ingest, {
+      onPoll: (s) => {
+        const ps = Object.values(s.pipelines);
+        const read = ps.reduce((a, p) => a + p.bytesRead, 0);
+        const behind = ps.reduce((a, p) => a + p.bytesBehind, 0);
+        bar(
+          read,
+          read + behind,
+          ps.reduce((a, p) => a + p.read, 0),
+        );
+      },
+    });
   } else {
     console.error('ingesting; Ctrl-C stops');
     await untilSignal();
