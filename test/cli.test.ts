@@ -17,7 +17,7 @@ describe('mortar CLI', () => {
     const r = mortar(['check', '-c', DEMO]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/ok \(5 pipelines, 5 subsystems\)/);
+    expect(r.stdout).toMatch(/ok \(5 pipelines, 5 subsystems, 1 flow\)/);
   });
 
   it('check: every problem at once with file:line:col, path and hint; exit 2', () => {

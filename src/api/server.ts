@@ -11,12 +11,14 @@ import { UserError } from '../events/errors.ts';
 import type { MortarEvent } from '../events/event.ts';
 import { usToIso } from '../events/time.ts';
 import type { Ingest } from '../pipeline/ingest.ts';
+import type { FlowDef } from '../process/flows/definition.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { errorResponse } from './errors.ts';
 import type { LiveTotals } from './live.ts';
 import { prometheusText } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { intParam, listParam, niceBucketSeconds, timeParam } from './params.ts';
+import { flowRoutes } from './routes/flows.ts';
 import { pipelineRoutes } from './routes/pipelines.ts';
 import type {
   EventRow,
@@ -32,6 +34,8 @@ export interface AppDeps {
   warehouse: Warehouse;
   live: LiveTotals;
   ingest?: Ingest;
+  /** Declared flows (their derived tables are kept up to date by the flow runner). */
+  flows?: FlowDef[];
   version: string;
   /** Directory of the built web app (index.html + assets); omitted: API only. */
   webDir?: string;
@@ -146,6 +150,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/api/ingest', (c) => c.json(deps.ingest?.status() ?? { pipelines: {} }));
 
   pipelineRoutes(app, deps);
+  flowRoutes(app, { warehouse, flows: deps.flows ?? [] });
 
   app.get('/metrics', (c) =>
     c.text(prometheusText(deps.ingest?.status(), live), 200, {

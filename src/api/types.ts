@@ -119,3 +119,90 @@ export interface DeadLettersResponse {
     raw: string;
   }[];
 }
+
+export type AlertState = 'in_flight' | 'complete' | 'late' | 'stuck' | 'lost';
+
+export interface FlowStepInfo {
+  name: string;
+  /** Step it follows; absent for the first. */
+  after?: string;
+  subsystem?: string | string[];
+  type?: string | string[];
+  key: string;
+  emits?: string;
+  optional: boolean;
+  slaMs?: number;
+}
+
+/** GET /api/flows?from&to: declared flows with alert counts per state (alerts whose first step is in the range). */
+export interface FlowsResponse {
+  from: string;
+  to: string;
+  flows: {
+    name: string;
+    description?: string;
+    steps: FlowStepInfo[];
+    slaMs?: number;
+    deadlineMs: number;
+    horizonMs: number;
+    counts: Partial<Record<AlertState, number>>;
+    /** End-to-end latency of complete and late alerts, ms. */
+    e2e: { p50?: number; p95?: number; p99?: number; max?: number };
+  }[];
+}
+
+/** GET /api/flows/:name/hops?from&to: latency per hop (ms), SLA breaches, negative latencies (clock-skew evidence). */
+export interface FlowHopsResponse {
+  flow: string;
+  hops: {
+    from: string;
+    to: string;
+    count: number;
+    p50: number;
+    p95: number;
+    p99: number;
+    max: number;
+    slaMs?: number;
+    breaches: number;
+    /** Hops whose later step is stamped before the earlier one: evidence of clock skew between the components. */
+    negative: number;
+    fromComponents: string[];
+    toComponents: string[];
+  }[];
+}
+
+/** GET /api/flows/:name/alerts?state=a,b&from&to&limit&offset (newest first). */
+export interface FlowAlertsResponse {
+  flow: string;
+  total: number;
+  limit: number;
+  offset: number;
+  rows: {
+    root: string;
+    start: string;
+    state: AlertState;
+    e2eMs?: number;
+    missing?: string;
+    gaps: number;
+    steps: { step: string; ts: string; component?: string; eventId?: string }[];
+  }[];
+}
+
+/** GET /api/flows/:name/alerts/:root: one alert's path with each step's stored event (raw line). */
+export interface FlowAlertResponse {
+  flow: string;
+  root: string;
+  start: string;
+  state: AlertState;
+  e2eMs?: number;
+  missing?: string;
+  steps: {
+    step: string;
+    ts?: string;
+    component?: string;
+    latencyMs?: number;
+    slaMs?: number;
+    breach?: boolean;
+    event?: EventRow;
+  }[];
+}

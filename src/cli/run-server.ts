@@ -7,6 +7,8 @@ import { createApp } from '../api/server.ts';
 import type { Config } from '../config/load.ts';
 import { waitUntilIdle } from '../pipeline/idle.ts';
 import { startIngest } from '../pipeline/ingest.ts';
+import { defineFlows } from '../process/flows/definition.ts';
+import { startFlowRunner } from '../process/flows/flow-runner.ts';
 import { openWarehouse } from '../warehouse/open.ts';
 import { VERSION } from './version.ts';
 
@@ -33,7 +35,18 @@ export async function runServer(
   ingest.events.on('commit', (b) => live.add(b));
   ingest.events.on('error', (e) => log(`ingest: commit failed, will retry: ${String(e)}`));
   ingest.done.catch((e) => log(`ingest stopped with an error: ${String(e)}`));
-  const app = createApp({ config, warehouse, live, ingest, version: VERSION, webDir: WEB_DIR });
+  const flows = defineFlows(config);
+  const subsystemOf = Object.fromEntries(
+    Object.entries(config.pipelines).map(([name, p]) => [name, p.subsystem]),
+  );
+  const flowRunner = startFlowRunner(warehouse, flows, {
+    lagging: () =>
+      Object.entries(ingest.status().pipelines)
+        .filter(([, p]) => p.bytesBehind > 0)
+        .map(([name]) => subsystemOf[name]!),
+    onError: (e) => log(`flows: processing failed, will retry: ${String(e)}`),
+  });
+  const app = createApp({ config, warehouse, live, ingest, flows, version: VERSION, webDir: WEB_DIR });
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolveServer(s));
     s.once('error', reject);
@@ -51,6 +64,7 @@ export async function runServer(
         // SSE streams keep sockets open; don't let them hold the shutdown.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await ingest.stop().catch((e) => log(`ingest: ${String(e)}`));
+        await flowRunner.stop();
         await warehouse.close();
       })();
       return stopping;

@@ -7,7 +7,7 @@ import { globSync } from 'tinyglobby';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ErrorDetail, UserError } from '../events/errors.ts';
-import { type ConfigFile, configFileSpec, type PipelineConfig, type SubsystemConfig } from './schema.ts';
+import { type ConfigFile, configFileSpec, type FlowConfig, type PipelineConfig, type SubsystemConfig } from './schema.ts';
 
 export interface Config {
   /** The main file, absolute. */
@@ -18,6 +18,7 @@ export interface Config {
   ingest: { batchRows: number; batchInterval: string };
   subsystems: Record<string, SubsystemConfig>;
   pipelines: Record<string, PipelineConfig>;
+  flows: Record<string, FlowConfig>;
   /** Which file declared each pipeline. */
   origins: Record<string, string>;
   /** `file:line:col path` of a config path such as ['pipelines', 'x', 'parsers', 0], for later checks. */
@@ -135,14 +136,21 @@ function merge(
     },
     subsystems: {},
     pipelines: {},
+    flows: {},
     origins: {},
     locate: (path) => {
-      const origin = path[0] === 'pipelines' ? config.origins[String(path[1])] : main;
+      const origin =
+        path[0] === 'pipelines'
+          ? config.origins[String(path[1])]
+          : path[0] === 'flows'
+            ? flowOrigins[String(path[1])]
+            : main;
       const f = files.find((x) => x.file === origin) ?? files.find((x) => x.file === main);
       return f ? f.locate(path) : formatPath(path);
     },
   };
   const subsystemOrigin: Record<string, string> = {};
+  const flowOrigins: Record<string, string> = {};
   for (const f of files) {
     if (f.file !== main) {
       for (const key of ['data_dir', 'warehouse', 'server', 'ingest'] as const) {
@@ -176,6 +184,17 @@ function merge(
       }
       config.origins[name] = f.file;
       config.pipelines[name] = p;
+    }
+    for (const [name, flow] of Object.entries(f.content.flows ?? {})) {
+      if (flowOrigins[name]) {
+        errors.push({
+          where: f.locate(['flows', name]),
+          message: `flow "${name}" is already declared in ${displayPath(flowOrigins[name])}`,
+          hint: 'rename one of them',
+        });
+      }
+      flowOrigins[name] = f.file;
+      config.flows[name] = flow;
     }
   }
   if (overrides.dataDir === undefined && root.data_dir === undefined)

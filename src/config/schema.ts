@@ -104,7 +104,95 @@ const jsonParser = z
   })
   .describe('Parses a JSON object; nested objects become nested attributes.');
 
-export const parserSpec = z.discriminatedUnion('type', [regexParser, jsonParser]);
+const kvParser = z
+  .strictObject({
+    type: z.literal('kv'),
+    field: z.string().optional().describe('Parsed field to read; default: the record text.'),
+    mode: z
+      .enum(['kv', 'logfmt'])
+      .optional()
+      .describe(
+        'logfmt: Go logfmt (key=value, key="quoted \\"value\\"", bare key = true, key= = ""); fixes field_split, value_split and quotes.',
+      ),
+    field_split: z.string().min(1).optional().describe('Separates pairs; default: any whitespace.'),
+    value_split: z.string().min(1).optional().describe('Separates a key from its value; default: =.'),
+    quotes: z
+      .array(z.string().length(1))
+      .optional()
+      .describe('Characters that quote a value (backslash escapes inside); default: " and \'.'),
+    prefix: z.string().optional().describe('Put before every key to name its field.'),
+    include_keys: z.array(z.string()).optional().describe('Only these keys (as written in the input).'),
+    exclude_keys: z.array(z.string()).optional().describe('Leave these keys out.'),
+    trim: z
+      .boolean()
+      .default(true)
+      .describe('Strip whitespace around keys and values (when field_split is not whitespace).'),
+    duplicates: z
+      .enum(['last', 'first', 'array'])
+      .default('last')
+      .describe('A key that occurs again: keep the last value, the first, or all of them in an array.'),
+    types: fieldTypes.optional().describe('Converts values by key: int, float, bool.'),
+  })
+  .describe('Extracts key=value pairs (or logfmt); words without a value separator are skipped.');
+
+const csvParser = z
+  .strictObject({
+    type: z.literal('csv'),
+    field: z.string().optional().describe('Parsed field to read; default: the record text.'),
+    columns: z.array(z.string().min(1)).min(1).optional().describe('Field names of the columns, in order.'),
+    header: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Each file's first line is a header: it names the columns (unless columns is set) and yields no event (counted as filtered).",
+      ),
+    delimiter: z.string().length(1).default(',').describe('Separates values, e.g. ; or a tab.'),
+    quote: z
+      .string()
+      .length(1)
+      .default('"')
+      .describe('Quotes a value; doubled inside one it stands for itself.'),
+    strict_columns: z
+      .boolean()
+      .default(true)
+      .describe(
+        'More or fewer values than columns make a dead letter; false: missing ones are left out, extra ones named columnN.',
+      ),
+    types: fieldTypes.optional().describe('Converts columns: int, float, bool (an empty value is left out).'),
+  })
+  .describe('Splits a record of delimiter-separated values (RFC 4180 quoting) into named columns.');
+
+const syslogParser = z
+  .strictObject({
+    type: z.literal('syslog'),
+    field: z.string().optional().describe('Parsed field to read; default: the record text.'),
+    format: z
+      .enum(['auto', 'rfc3164', 'rfc5424'])
+      .default('auto')
+      .describe('auto: RFC 5424 when a version follows the PRI, else RFC 3164 (BSD).'),
+    timezone: z
+      .string()
+      .optional()
+      .describe(
+        'IANA zone (Europe/Berlin) or UTC of RFC 3164 times, which have none; required unless rfc5424.',
+      ),
+    structured_data: z
+      .enum(['nested', 'flat'])
+      .default('nested')
+      .describe('nested: structured_data.<SD-ID>.<name>; flat: every SD parameter is a field of its own.'),
+    types: fieldTypes.optional().describe('Converts structured-data parameters by name: int, float, bool.'),
+  })
+  .describe(
+    'Parses syslog (RFC 5424 or 3164): pri, facility, severity, timestamp, hostname, app_name, procid, msgid, structured_data, message.',
+  );
+
+export const parserSpec = z.discriminatedUnion('type', [
+  regexParser,
+  jsonParser,
+  kvParser,
+  csvParser,
+  syslogParser,
+]);
 
 const fileSource = z
   .strictObject({
@@ -215,6 +303,43 @@ export const pipelineSpec = z
   })
   .describe('source -> framing -> parsers -> map -> event.');
 
+const oneOrMany = z.union([z.string(), z.array(z.string()).min(1)]);
+
+export const eventMatchSpec = z
+  .strictObject({
+    subsystem: oneOrMany.optional(),
+    component: oneOrMany.optional(),
+    kind: oneOrMany.optional(),
+    type: oneOrMany.optional(),
+    attrs: z.record(z.string(), oneOrMany).optional().describe('Attribute values (compared as text).'),
+  })
+  .describe('Which events: every field given must equal the value (or one of the list).');
+
+export const flowStepSpec = z
+  .strictObject({
+    name: name,
+    match: eventMatchSpec,
+    key: z.string().describe('Correlation key of this step’s events that joins it to the step it follows.'),
+    emits: z
+      .string()
+      .optional()
+      .describe('Another key this step’s events carry; the steps after it join on its value (id bridging).'),
+    after: name.optional().describe('The step this one follows (default: the previous one); siblings run in parallel.'),
+    optional: z.boolean().default(false).describe('A missing optional step does not make the alert stuck or lost.'),
+    sla: duration.optional().describe('Hop SLA: longest acceptable time from the step it follows.'),
+  })
+  .describe('One step of a flow.');
+
+export const flowSpec = z
+  .strictObject({
+    description: z.string().optional(),
+    steps: z.array(flowStepSpec).min(2).describe('The first step starts an alert; the others follow it.'),
+    sla: duration.optional().describe('End-to-end SLA: first step to the last required step.'),
+    deadline: duration.default('1m').describe('Not complete this long after the first step (by event time): stuck.'),
+    horizon: duration.default('10m').describe('Not complete this long after the first step: lost.'),
+  })
+  .describe('A declared path one alert takes across subsystems.');
+
 export const subsystemSpec = z.strictObject({
   description: z.string().optional(),
   components: z.array(z.string()).optional().describe('Known components (hosts, instances).'),
@@ -246,6 +371,7 @@ export const configFileSpec = z
       .optional(),
     subsystems: z.record(name, subsystemSpec).optional(),
     pipelines: z.record(name, pipelineSpec).optional(),
+    flows: z.record(name, flowSpec).optional().describe('Alert paths across subsystems, measured per hop.'),
   })
   .describe('Mortar configuration (mortar.yaml and the files it includes).');
 
@@ -259,3 +385,5 @@ export type MapConfig = z.infer<typeof mapSpec>;
 export type ValueSpec = z.infer<typeof valueSpec>;
 export type TimestampSpec = z.infer<typeof timestampSpec>;
 export type SubsystemConfig = z.infer<typeof subsystemSpec>;
+export type FlowConfig = z.infer<typeof flowSpec>;
+export type EventMatch = z.infer<typeof eventMatchSpec>;

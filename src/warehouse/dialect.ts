@@ -20,6 +20,14 @@ export interface Dialect {
   bucketStartUs(column: SqlNode, bucketUs: number): Sql;
   /** Predicate: `haystack` contains `needle`, ignoring case (Unicode-aware where the engine is). */
   containsIgnoreCase(haystack: SqlNode, needle: string): Sql;
+  /** Expression: the value of `key` in a string map column (the event's keys), NULL when absent. */
+  mapValue(column: SqlNode, key: string): Sql;
+  /** Expression: a top-level member of a JSON object column as text, NULL when absent. */
+  jsonText(column: SqlNode, key: string): Sql;
+  /** Aggregate: the `q` quantile (0..1) of `value`, interpolated. */
+  quantile(value: SqlNode, q: number): Sql;
+  /** Aggregate: `value` of the row with the smallest `by` in the group. */
+  argMin(value: SqlNode, by: SqlNode): Sql;
 }
 
 export interface CompiledQuery {

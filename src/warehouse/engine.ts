@@ -17,6 +17,8 @@ export interface Engine {
    */
   read(queries: readonly Sql[]): Promise<Row[][]>;
   migrate(): Promise<void>;
+  /** Statements in one transaction, serialised with commits (derived tables are written this way). */
+  execute(statements: readonly Sql[]): Promise<void>;
   /** Rows and positions in one transaction, serialised with every other commit on the same store. */
   commit(batch: CommitBatch): Promise<void>;
   /** Waits for work in flight, makes everything durable, releases the store. */

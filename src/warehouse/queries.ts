@@ -52,6 +52,7 @@ function eventConditions(d: Dialect, q: Omit<EventQuery, 'limit' | 'offset'>): S
   if (q.fromUs !== undefined) c.push(sql`${col('ts')} >= ${sql.ts(q.fromUs)}`);
   if (q.toUs !== undefined) c.push(sql`${col('ts')} < ${sql.ts(q.toUs)}`);
   if (q.subsystems) c.push(inList(col('subsystem'), q.subsystems));
+  if (q.ids) c.push(inList(col('id'), q.ids));
   if (q.text) {
     c.push(
       sql`(${d.containsIgnoreCase(col('message'), q.text)} or ${d.containsIgnoreCase(col('raw'), q.text)})`,

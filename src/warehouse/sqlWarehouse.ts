@@ -18,6 +18,12 @@ export function createSqlWarehouse(engine: Engine): Warehouse {
   const d = engine.dialect;
   return {
     dialect: d.name,
+    sqlDialect: d,
+    async query(q) {
+      const [rows = []] = await engine.read([q]);
+      return rows;
+    },
+    execute: (statements) => engine.execute(statements),
     migrate: () => engine.migrate(),
     commit: (batch) => engine.commit(batch),
 

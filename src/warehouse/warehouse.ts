@@ -3,6 +3,9 @@
 // warehouse/clickhouse/.
 import type { DeadLetter, MortarEvent } from '../events/event.ts';
 import type { SourcePosition } from '../sources/source.ts';
+import type { Dialect } from './dialect.ts';
+import type { Row } from './engine.ts';
+import type { Sql } from './sql.ts';
 
 /** What one commit stores: rows plus the read positions that produced them, atomically. */
 export interface CommitBatch {
@@ -17,6 +20,8 @@ export interface EventQuery {
   /** Exclusive upper bound, UTC microseconds. */
   toUs?: number;
   subsystems?: string[];
+  /** Only these event ids. */
+  ids?: string[];
   /** Case-insensitive substring over message and raw. */
   text?: string;
   limit: number;
@@ -63,6 +68,12 @@ export interface WarehouseCounts {
 
 export interface Warehouse {
   readonly dialect: 'duckdb' | 'clickhouse';
+  /** The dialect's hooks, for processors that build their own set-based SQL with `sql`. */
+  readonly sqlDialect: Dialect;
+  /** One read query (processors, reports); rows as plain JS values. */
+  query(q: Sql): Promise<Row[]>;
+  /** Statements in one transaction, serialised with commits: how derived tables are replaced. */
+  execute(statements: readonly Sql[]): Promise<void>;
   /** Creates or upgrades the schema; idempotent. */
   migrate(): Promise<void>;
   /** Stores rows and positions in one transaction: all or nothing. */

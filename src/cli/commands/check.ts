@@ -2,6 +2,7 @@
 // every problem at once (file:line:col, path, hint).
 import { loadConfig } from '../../config/load.ts';
 import { buildPipelines } from '../../pipeline/build.ts';
+import { defineFlows } from '../../process/flows/definition.ts';
 import { parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar check -c FILE
@@ -17,8 +18,9 @@ export async function run(argv: string[]): Promise<number> {
   );
   const config = loadConfig(values.config as string);
   const pipelines = buildPipelines(config);
+  const flows = defineFlows(config);
   console.log(
-    `${values.config}: ok (${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'}, ${Object.keys(config.subsystems).length} subsystems)`,
+    `${values.config}: ok (${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'}, ${Object.keys(config.subsystems).length} subsystems, ${flows.length} flow${flows.length === 1 ? '' : 's'})`,
   );
   return 0;
 }

@@ -48,4 +48,21 @@ export const duckdbDialect: Dialect = Object.freeze({
   containsIgnoreCase(haystack: SqlNode, needle: string) {
     return sql`contains(lower(${haystack}), lower(${needle}))`;
   },
+
+  mapValue(column: SqlNode, key: string) {
+    return sql`${column}[${key}]`;
+  },
+
+  // A JSON pointer, so keys with dots or quotes need no JSONPath escaping.
+  jsonText(column: SqlNode, key: string) {
+    return sql`json_extract_string(${column}, ${`/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`})`;
+  },
+
+  quantile(value: SqlNode, q: number) {
+    return sql`quantile_cont(${value}, ${q})`;
+  },
+
+  argMin(value: SqlNode, by: SqlNode) {
+    return sql`arg_min(${value}, ${by})`;
+  },
 });

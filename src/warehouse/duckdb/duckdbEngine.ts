@@ -73,6 +73,20 @@ export async function openDuckDBEngine(path: string): Promise<Engine> {
       );
     },
 
+    async execute(statements) {
+      live();
+      await db.writes.run(async () => {
+        await control(db.writer, 'BEGIN TRANSACTION');
+        try {
+          for (const q of statements) await execute(db.writer, q);
+          await control(db.writer, 'COMMIT');
+        } catch (error) {
+          await control(db.writer, 'ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      });
+    },
+
     async commit(batch) {
       live();
       await db.writes.run(() => commitBatch(db.writer, batch));

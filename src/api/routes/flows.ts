@@ -1,0 +1,224 @@
+// Flow routes: declared flows with alert counts and end-to-end percentiles, per-hop latency
+// statistics (with clock-skew evidence), the alerts of a flow by state, and one alert's path with
+// the raw lines of its steps. All read the derived flow tables; time ranges select alerts by the
+// time of their first step.
+import type { Context, Hono } from 'hono';
+import { UserError } from '../../events/errors.ts';
+import { usToIso } from '../../events/time.ts';
+import type { FlowDef } from '../../process/flows/definition.ts';
+import { type Sql, sql } from '../../warehouse/sql.ts';
+import type { Warehouse } from '../../warehouse/warehouse.ts';
+import { intParam, listParam, timeParam } from '../params.ts';
+import type {
+  AlertState,
+  FlowAlertResponse,
+  FlowAlertsResponse,
+  FlowHopsResponse,
+  FlowsResponse,
+} from '../types.ts';
+
+const STATES: AlertState[] = ['in_flight', 'complete', 'late', 'stuck', 'lost'];
+const ms = (us: unknown) => (us === null || us === undefined ? undefined : Number(us) / 1000);
+const id = sql.id;
+
+export function flowRoutes(app: Hono, deps: { warehouse: Warehouse; flows: FlowDef[] }): void {
+  const { warehouse, flows } = deps;
+  const d = warehouse.sqlDialect;
+  const flowOf = (c: Context) => {
+    const f = flows.find((x) => x.name === c.req.param('name'));
+    if (!f) {
+      throw new UserError('not_found', `no flow "${c.req.param('name')}"`, [
+        {
+          where: 'path.name',
+          message: 'unknown flow',
+          hint: `declared flows: ${flows.map((x) => x.name).join(', ') || 'none'}`,
+        },
+      ]);
+    }
+    return f;
+  };
+  const range = (c: Context) => {
+    const toUs = timeParam(c.req.query('to'), 'to') ?? Date.now() * 1000;
+    const fromUs = timeParam(c.req.query('from'), 'from') ?? toUs - 3600e6;
+    return {
+      fromUs,
+      toUs,
+      where: (flow: string) => sql`flow = ${flow} and root_us >= ${fromUs} and root_us < ${toUs}`,
+    };
+  };
+  const tablesExist = async () =>
+    (
+      await warehouse.query(
+        sql`select count(*) as n from information_schema.tables where table_name = 'flow_alerts'`,
+      )
+    )[0]?.n !== 0;
+
+  app.get('/api/flows', async (c) => {
+    const r = range(c);
+    const ready = await tablesExist();
+    const body: FlowsResponse = { from: usToIso(r.fromUs), to: usToIso(r.toUs), flows: [] };
+    for (const f of flows) {
+      const counts: FlowsResponse['flows'][number]['counts'] = {};
+      let e2e: FlowsResponse['flows'][number]['e2e'] = {};
+      if (ready) {
+        for (const row of await warehouse.query(
+          sql`select state, count(*) as n from ${id('flow_alerts')} where ${r.where(f.name)} group by state`,
+        )) {
+          counts[String(row.state) as AlertState] = Number(row.n);
+        }
+        const [p] = await warehouse.query(
+          sql`select ${d.quantile(id('e2e_us'), 0.5)} as p50, ${d.quantile(id('e2e_us'), 0.95)} as p95, ${d.quantile(id('e2e_us'), 0.99)} as p99, max(e2e_us) as mx
+            from ${id('flow_alerts')} where ${r.where(f.name)} and e2e_us is not null`,
+        );
+        e2e = { p50: ms(p?.p50), p95: ms(p?.p95), p99: ms(p?.p99), max: ms(p?.mx) };
+      }
+      body.flows.push({
+        name: f.name,
+        description: f.description,
+        steps: f.steps.map((s) => ({
+          name: s.name,
+          after: s.parent === undefined ? undefined : f.steps[s.parent]!.name,
+          subsystem: s.match.subsystem,
+          type: s.match.type,
+          key: s.key,
+          emits: s.out !== s.key ? s.out : undefined,
+          optional: s.optional,
+          slaMs: ms(s.slaUs),
+        })),
+        slaMs: ms(f.slaUs),
+        deadlineMs: f.deadlineUs / 1000,
+        horizonMs: f.horizonUs / 1000,
+        counts,
+        e2e,
+      });
+    }
+    return c.json(body);
+  });
+
+  app.get('/api/flows/:name/hops', async (c) => {
+    const f = flowOf(c);
+    const r = range(c);
+    const body: FlowHopsResponse = { flow: f.name, hops: [] };
+    if (!(await tablesExist())) return c.json(body);
+    const rows = await warehouse.query(
+      sql`select from_step, to_step, count(*) as n, ${d.quantile(id('latency_us'), 0.5)} as p50, ${d.quantile(id('latency_us'), 0.95)} as p95,
+          ${d.quantile(id('latency_us'), 0.99)} as p99, max(latency_us) as mx, sum(case when breach then 1 else 0 end) as breaches,
+          sum(case when latency_us < 0 then 1 else 0 end) as negative,
+          string_agg(distinct from_component, ',') as fc, string_agg(distinct to_component, ',') as tc
+        from ${id('flow_hops')} where ${r.where(f.name)} group by from_step, to_step`,
+    );
+    const order = new Map(f.steps.map((s) => [s.name, s.index]));
+    rows.sort((a, b) => order.get(String(a.to_step))! - order.get(String(b.to_step))!);
+    body.hops = rows.map((row) => ({
+      from: String(row.from_step),
+      to: String(row.to_step),
+      count: Number(row.n),
+      p50: ms(row.p50)!,
+      p95: ms(row.p95)!,
+      p99: ms(row.p99)!,
+      max: ms(row.mx)!,
+      slaMs: ms(f.steps[order.get(String(row.to_step))!]!.slaUs),
+      breaches: Number(row.breaches),
+      negative: Number(row.negative),
+      fromComponents: String(row.fc ?? '')
+        .split(',')
+        .filter(Boolean)
+        .sort(),
+      toComponents: String(row.tc ?? '')
+        .split(',')
+        .filter(Boolean)
+        .sort(),
+    }));
+    return c.json(body);
+  });
+
+  app.get('/api/flows/:name/alerts', async (c) => {
+    const f = flowOf(c);
+    const r = range(c);
+    const limit = intParam(c.req.query('limit'), 'limit', 50, 1, 1000);
+    const offset = intParam(c.req.query('offset'), 'offset', 0, 0, 10_000_000);
+    const states = listParam(c.req.query('state'));
+    const bad = states?.filter((s) => !STATES.includes(s as AlertState));
+    if (bad?.length) {
+      throw new UserError('bad_request', `unknown state ${bad.join(', ')}`, [
+        { where: 'query.state', message: 'not a state', hint: `one of ${STATES.join(', ')}` },
+      ]);
+    }
+    const body: FlowAlertsResponse = { flow: f.name, total: 0, limit, offset, rows: [] };
+    if (!(await tablesExist())) return c.json(body);
+    const where: Sql = states ? sql`${r.where(f.name)} and state in (${sql.list(states)})` : r.where(f.name);
+    const [count] = await warehouse.query(sql`select count(*) as n from ${id('flow_alerts')} where ${where}`);
+    const alerts = await warehouse.query(
+      sql`select root, root_us, state, e2e_us, missing, gaps from ${id('flow_alerts')} where ${where} order by root_us desc, root limit ${limit} offset ${offset}`,
+    );
+    const roots = alerts.map((a) => String(a.root));
+    const steps = roots.length
+      ? await warehouse.query(
+          sql`select root, step, step_index, t_us, component, event_id from ${id('flow_steps')} where flow = ${f.name} and root in (${sql.list(roots)}) order by step_index`,
+        )
+      : [];
+    body.total = Number(count?.n ?? 0);
+    body.rows = alerts.map((a) => ({
+      root: String(a.root),
+      start: usToIso(Number(a.root_us)),
+      state: String(a.state) as AlertState,
+      e2eMs: ms(a.e2e_us),
+      missing: a.missing === null ? undefined : String(a.missing),
+      gaps: Number(a.gaps),
+      steps: steps
+        .filter((s) => s.root === a.root)
+        .map((s) => ({
+          step: String(s.step),
+          ts: usToIso(Number(s.t_us)),
+          component: s.component === null ? undefined : String(s.component),
+          eventId: s.event_id === null ? undefined : String(s.event_id),
+        })),
+    }));
+    return c.json(body);
+  });
+
+  app.get('/api/flows/:name/alerts/:root', async (c) => {
+    const f = flowOf(c);
+    const root = c.req.param('root');
+    const [alert] = (await tablesExist())
+      ? await warehouse.query(
+          sql`select root, root_us, state, e2e_us, missing from ${id('flow_alerts')} where flow = ${f.name} and root = ${root} order by root_us desc limit 1`,
+        )
+      : [];
+    if (!alert)
+      throw new UserError('not_found', `no alert "${root}" in flow "${f.name}"`, [
+        { where: 'path.root', message: 'unknown alert', hint: 'list alerts with /api/flows/NAME/alerts' },
+      ]);
+    const steps = await warehouse.query(
+      sql`select step, t_us, component, event_id from ${id('flow_steps')} where flow = ${f.name} and root = ${root} and root_us = ${Number(alert.root_us)}`,
+    );
+    const ids = steps.map((s) => s.event_id).filter((x): x is string => typeof x === 'string');
+    const events = ids.length ? (await warehouse.events({ ids, limit: ids.length, offset: 0 })).rows : [];
+    const byStep = new Map(steps.map((s) => [String(s.step), s]));
+    const body: FlowAlertResponse = {
+      flow: f.name,
+      root,
+      start: usToIso(Number(alert.root_us)),
+      state: String(alert.state) as AlertState,
+      e2eMs: ms(alert.e2e_us),
+      missing: alert.missing === null ? undefined : String(alert.missing),
+      steps: f.steps.map((st) => {
+        const row = byStep.get(st.name);
+        const parent = st.parent === undefined ? undefined : byStep.get(f.steps[st.parent]!.name);
+        const latencyMs = row && parent ? (Number(row.t_us) - Number(parent.t_us)) / 1000 : undefined;
+        const e = events.find((x) => x.id === row?.event_id);
+        return {
+          step: st.name,
+          ts: row ? usToIso(Number(row.t_us)) : undefined,
+          component:
+            row?.component === null || row?.component === undefined ? undefined : String(row.component),
+          latencyMs,
+          slaMs: ms(st.slaUs),
+          breach: latencyMs !== undefined && st.slaUs !== undefined ? latencyMs * 1000 > st.slaUs : undefined,
+          event: e ? { ...e, ts: usToIso(e.ts), receivedAt: usToIso(e.receivedAt) } : undefined,
+        };
+      }),
+    };
+    return c.json(body);
+  });
+}
