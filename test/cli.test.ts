@@ -65,6 +65,17 @@ describe('mortar CLI', () => {
     expect([...second.stdout.matchAll(/read (\d+)/g)].map((m) => m[1])).toEqual(['0', '0', '0', '0', '0']);
   });
 
+  it('reprocess rebuilds the flow tables over the stored events, with progress', () => {
+    const d = mkdtempSync(join(tmpdir(), 'mortar-cli-'));
+    expect(mortar(['simulate', '--out', join(d, 'sim'), '--duration', '10m']).status).toBe(0);
+    expect(mortar(['ingest', '-c', DEMO, '--data', d, '--once']).status).toBe(0);
+    const r = mortar(['reprocess', '-c', DEMO, '--data', d, '--slice', '2m']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/100%\s+slice 6\/6/);
+    const complete = Number(/(\d+) complete/.exec(r.stdout)?.[1]);
+    expect(complete).toBeGreaterThan(500);
+  });
+
   it('unknown commands and flags say what to do', () => {
     expect(mortar(['frobnicate']).stderr).toMatch(/unknown command "frobnicate"[\s\S]*usage: mortar/);
     const r = mortar(['bench', '--scale', 'lots']);

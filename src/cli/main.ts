@@ -17,6 +17,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'run the pipelines without a server (--once: backfill to the end and exit)',
     load: () => import('./commands/ingest.ts'),
   },
+  reprocess: {
+    summary: 'rebuild the derived tables (flows) from stored events for a window',
+    load: () => import('./commands/reprocess.ts'),
+  },
   check: {
     summary: 'validate a configuration and report every problem',
     load: () => import('./commands/check.ts'),
