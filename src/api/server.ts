@@ -150,7 +150,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/api/ingest', (c) => c.json(deps.ingest?.status() ?? { pipelines: {} }));
 
   pipelineRoutes(app, deps);
-  flowRoutes(app, { warehouse, flows: deps.flows ?? [] });
+  flowRoutes(app, { warehouse, flows: deps.flows ?? [], config });
 
   app.get('/metrics', (c) =>
     c.text(prometheusText(deps.ingest?.status(), live), 200, {

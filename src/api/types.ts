@@ -206,3 +206,5 @@ export interface FlowAlertResponse {
     event?: EventRow;
   }[];
 }
+
+export type { TopologyEdge, TopologyResponse } from '../process/topology/topology.ts';

@@ -19,6 +19,7 @@ export interface Config {
   subsystems: Record<string, SubsystemConfig>;
   pipelines: Record<string, PipelineConfig>;
   flows: Record<string, FlowConfig>;
+  edges: { from: string; to: string; description?: string }[];
   /** Which file declared each pipeline. */
   origins: Record<string, string>;
   /** `file:line:col path` of a config path such as ['pipelines', 'x', 'parsers', 0], for later checks. */
@@ -137,6 +138,7 @@ function merge(
     subsystems: {},
     pipelines: {},
     flows: {},
+    edges: [],
     origins: {},
     locate: (path) => {
       const origin =
@@ -185,6 +187,7 @@ function merge(
       config.origins[name] = f.file;
       config.pipelines[name] = p;
     }
+    for (const e of f.content.edges ?? []) config.edges.push(e);
     for (const [name, flow] of Object.entries(f.content.flows ?? {})) {
       if (flowOrigins[name]) {
         errors.push({

@@ -368,6 +368,16 @@ export const configFileSpec = z
     subsystems: z.record(name, subsystemSpec).optional(),
     pipelines: z.record(name, pipelineSpec).optional(),
     flows: z.record(name, flowSpec).optional().describe('Alert paths across subsystems, measured per hop.'),
+    edges: z
+      .array(
+        z.strictObject({
+          from: name.describe('Subsystem that sends.'),
+          to: name.describe('Subsystem that receives.'),
+          description: z.string().optional(),
+        }),
+      )
+      .optional()
+      .describe('Declared connections between subsystems; compared with the ones observed in the data.'),
   })
   .describe('Mortar configuration (mortar.yaml and the files it includes).');
 

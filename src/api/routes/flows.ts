@@ -3,9 +3,11 @@
 // the raw lines of its steps. All read the derived flow tables; time ranges select alerts by the
 // time of their first step.
 import type { Context, Hono } from 'hono';
+import type { Config } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
 import { usToIso } from '../../events/time.ts';
 import type { FlowDef } from '../../process/flows/definition.ts';
+import { topology } from '../../process/topology/topology.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { intParam, listParam, timeParam } from '../params.ts';
@@ -21,7 +23,10 @@ const STATES: AlertState[] = ['in_flight', 'complete', 'late', 'stuck', 'lost'];
 const ms = (us: unknown) => (us === null || us === undefined ? undefined : Number(us) / 1000);
 const id = sql.id;
 
-export function flowRoutes(app: Hono, deps: { warehouse: Warehouse; flows: FlowDef[] }): void {
+export function flowRoutes(
+  app: Hono,
+  deps: { warehouse: Warehouse; flows: FlowDef[]; config: Config },
+): void {
   const { warehouse, flows } = deps;
   const d = warehouse.sqlDialect;
   const flowOf = (c: Context) => {
@@ -93,6 +98,11 @@ export function flowRoutes(app: Hono, deps: { warehouse: Warehouse; flows: FlowD
       });
     }
     return c.json(body);
+  });
+
+  app.get('/api/topology', async (c) => {
+    const r = range(c);
+    return c.json(await topology(warehouse, deps.config, flows, r.fromUs, r.toUs));
   });
 
   app.get('/api/flows/:name/hops', async (c) => {
