@@ -11,9 +11,10 @@ import { waitUntilIdle } from '../src/pipeline/idle.ts';
 import { startIngest } from '../src/pipeline/ingest.ts';
 import { defineFlows, type FlowDef } from '../src/process/flows/definition.ts';
 import { ensureFlowTables, newestEventUs, processFlow } from '../src/process/flows/flow-processor.ts';
+import { topology } from '../src/process/topology/topology.ts';
 import { simulate } from '../src/sim/simulate.ts';
-import { sql } from '../src/warehouse/sql.ts';
 import { openWarehouse } from '../src/warehouse/open.ts';
+import { sql } from '../src/warehouse/sql.ts';
 import type { Warehouse } from '../src/warehouse/warehouse.ts';
 
 interface TruthStep {
@@ -45,7 +46,12 @@ const STEP_OF: Record<string, string> = {
   'alarm.acknowledged': 'acknowledged',
   'alarm.cleared': 'cleared',
 };
-const HOP_OF_LOSS: Record<string, string> = { gateway: 'gateway', 'alarm-server': 'raised', video: 'video', console: 'displayed' };
+const HOP_OF_LOSS: Record<string, string> = {
+  gateway: 'gateway',
+  'alarm-server': 'raised',
+  video: 'video',
+  console: 'displayed',
+};
 const isoUs = (iso: string) => {
   const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(iso)!;
   return Date.parse(`${m[1]}Z`) * 1000 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
@@ -57,7 +63,14 @@ let truth: TruthAlarm[];
 let endUs: number;
 
 beforeAll(async () => {
-  await simulate({ outDir: join(data, 'sim'), seed: 11, durationMs: 30 * 60_000, ratePerSecond: 2, corruptRate: 0, start: new Date(START / 1000) });
+  await simulate({
+    outDir: join(data, 'sim'),
+    seed: 11,
+    durationMs: 30 * 60_000,
+    ratePerSecond: 2,
+    corruptRate: 0,
+    start: new Date(START / 1000),
+  });
   truth = readFileSync(join(data, 'sim', 'truth.jsonl'), 'utf8')
     .split('\n')
     .filter((l) => l.includes('"kind":"alarm"'))
@@ -70,7 +83,13 @@ beforeAll(async () => {
   await ingest.stop();
   await ensureFlowTables(warehouse);
   endUs = (await newestEventUs(warehouse))!;
-  await processFlow(warehouse, flow, { fromUs: START, toUs: endUs + 1, nowUs: endUs, idleUs: 60e6, skewUs: 60e6 });
+  await processFlow(warehouse, flow, {
+    fromUs: START,
+    toUs: endUs + 1,
+    nowUs: endUs,
+    idleUs: 60e6,
+    skewUs: 60e6,
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -92,7 +111,9 @@ describe('alarm flow against the ground truth', () => {
         const step = STEP_OF[s.step];
         if (!step) continue;
         expected++;
-        expect(got.get(`${a.alarm_ref}|${step}`), `${a.alarm_ref} ${step}`).toBe(`${isoUs(s.ts)}|${s.component}`);
+        expect(got.get(`${a.alarm_ref}|${step}`), `${a.alarm_ref} ${step}`).toBe(
+          `${isoUs(s.ts)}|${s.component}`,
+        );
       }
     }
     expect(steps.length).toBe(expected);
@@ -101,8 +122,12 @@ describe('alarm flow against the ground truth', () => {
   });
 
   it('per-hop latency equals the truth to the microsecond', async () => {
-    const hops = await rows(sql`select root, from_step, to_step, latency_us from flow_hops where flow = 'alarm'`);
-    const byRoot = new Map(truth.map((a) => [a.alarm_ref, new Map(a.steps.map((s) => [STEP_OF[s.step], isoUs(s.ts)]))]));
+    const hops = await rows(
+      sql`select root, from_step, to_step, latency_us from flow_hops where flow = 'alarm'`,
+    );
+    const byRoot = new Map(
+      truth.map((a) => [a.alarm_ref, new Map(a.steps.map((s) => [STEP_OF[s.step], isoUs(s.ts)]))]),
+    );
     expect(hops.length).toBeGreaterThan(truth.length * 5);
     for (const h of hops) {
       const times = byRoot.get(String(h.root))!;
@@ -114,19 +139,66 @@ describe('alarm flow against the ground truth', () => {
     const horizonUs = flow.horizonUs;
     // Only alarms whose horizon has passed by the end of the data can be called lost.
     const decidable = truth.filter((a) => isoUs(a.steps[0]!.ts) + horizonUs <= endUs);
-    const lostTruth = new Map(decidable.filter((a) => a.lost_at).map((a) => [a.alarm_ref, HOP_OF_LOSS[a.lost_at!]]));
-    const lost = await rows(sql`select root, missing from flow_alerts where flow = 'alarm' and state = 'lost'`);
+    const lostTruth = new Map(
+      decidable.filter((a) => a.lost_at).map((a) => [a.alarm_ref, HOP_OF_LOSS[a.lost_at!]]),
+    );
+    const lost = await rows(
+      sql`select root, missing from flow_alerts where flow = 'alarm' and state = 'lost'`,
+    );
     const lostGot = new Map(lost.map((r) => [String(r.root), String(r.missing)]));
     expect(lostTruth.size).toBeGreaterThan(5);
     expect(lostGot).toEqual(lostTruth);
   });
 
+  it('topology: the observed edges are the true ones, all declared; component edges match the truth', async () => {
+    const config = loadConfig(CONFIG, { dataDir: data });
+    const topo = await topology(warehouse, config, [flow], START, endUs + 1);
+    expect(topo.edges.map((e) => `${e.from}>${e.to}:${e.status}`)).toEqual([
+      'alarm-server>console:ok',
+      'alarm-server>video:ok',
+      'console>alarm-server:ok',
+      'gateway>alarm-server:ok',
+      'sensors>gateway:ok',
+    ]);
+    const parentOf = new Map(
+      flow.steps.filter((st) => st.parent !== undefined).map((st) => [st.name, flow.steps[st.parent!]!.name]),
+    );
+    const truePairs = new Set<string>();
+    for (const a of truth) {
+      const at = new Map(a.steps.filter((x) => STEP_OF[x.step]).map((x) => [STEP_OF[x.step]!, x]));
+      for (const [step, s] of at) {
+        const p = at.get(parentOf.get(step) ?? '');
+        if (p && p.subsystem !== s.subsystem) truePairs.add(`${p.component}>${s.component}`);
+      }
+    }
+    expect(new Set(topo.componentEdges.map((e) => `${e.from}>${e.to}`))).toEqual(truePairs);
+    const lostEdges = topo.edges.reduce((a, e) => a + e.lost, 0);
+    const lostAlerts = await rows(sql`select count(*) as n from flow_alerts where state = 'lost'`);
+    expect(lostEdges).toBe(Number(lostAlerts[0]!.n));
+  });
+
   it('reprocessing the same window leaves the derived tables unchanged', async () => {
     const snapshot = async () =>
-      (await rows(sql`select state, count(*) as n, sum(coalesce(e2e_us, 0)) as e from flow_alerts group by state order by state`)).map((r) => `${r.state}:${r.n}:${r.e}`);
+      (
+        await rows(
+          sql`select state, count(*) as n, sum(coalesce(e2e_us, 0)) as e from flow_alerts group by state order by state`,
+        )
+      ).map((r) => `${r.state}:${r.n}:${r.e}`);
     const before = await snapshot();
-    await processFlow(warehouse, flow, { fromUs: START, toUs: endUs + 1, nowUs: endUs, idleUs: 60e6, skewUs: 60e6 });
-    await processFlow(warehouse, flow, { fromUs: START + 600e6, toUs: START + 1200e6, nowUs: endUs, idleUs: 60e6, skewUs: 60e6 });
+    await processFlow(warehouse, flow, {
+      fromUs: START,
+      toUs: endUs + 1,
+      nowUs: endUs,
+      idleUs: 60e6,
+      skewUs: 60e6,
+    });
+    await processFlow(warehouse, flow, {
+      fromUs: START + 600e6,
+      toUs: START + 1200e6,
+      nowUs: endUs,
+      idleUs: 60e6,
+      skewUs: 60e6,
+    });
     expect(await snapshot()).toEqual(before);
   });
 });
