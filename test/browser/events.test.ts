@@ -77,13 +77,13 @@ describe('events page', () => {
   });
 
   it('opens a row and keeps it open through live refreshes', async () => {
-    // Take the key first: a live refresh may put another row first before the click lands.
+    // Click whichever row is first and read its key afterwards: under load a live refresh can push a
+    // row picked by key off the page before the click lands, while an open row holds the table still.
+    await page.locator('[data-testid="events-table"] tbody tr[data-key]').first().click();
     const key = await page
-      .locator('[data-testid="events-table"] tbody tr[data-key]')
-      .first()
+      .locator('[data-testid="events-table"] tbody tr[aria-expanded="true"]')
       .getAttribute('data-key');
     const row = page.locator(`tr[data-key="${key}"]`);
-    await row.click();
     const detail = page.getByTestId('event-detail');
     await detail.waitFor();
     await detail.getByText('Lineage').waitFor();

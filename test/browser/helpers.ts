@@ -76,6 +76,8 @@ export interface Demo {
   url: string;
   /** What the demo printed so far (stdout and stderr). */
   output(): string;
+  /** The demo's data directory (the simulator writes under sim/); unknown for MORTAR_TEST_URL. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -111,7 +113,7 @@ export async function startDemo(): Promise<Demo> {
     await stop();
     throw new Error(`${(e as Error).message}\n--- demo output ---\n${out}`);
   }
-  return { url, output: () => out, stop };
+  return { url, output: () => out, dataDir: data, stop };
 }
 
 /** SIGINT, then SIGKILL if the process has not exited within `graceMs`. */

@@ -12,9 +12,9 @@ import { EmptyState } from '../ui/EmptyState.tsx';
 import { Pager } from '../ui/Pager.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
 import { type Column, Table } from '../ui/Table.tsx';
+import { TableSkeleton } from '../ui/TableSkeleton.tsx';
 import { EventDetail } from './EventDetail.tsx';
 import { type EventsQuery, isLive, PAGE_SIZE, type TimeWindow } from './eventsQuery.ts';
-import { TableSkeleton } from './TableSkeleton.tsx';
 import './EventsTableCard.css';
 
 export interface EventsTableCardProps {
@@ -130,7 +130,7 @@ export function EventsTableCard(props: EventsTableCardProps) {
       </EmptyState>
     );
   } else if (!data) {
-    body = <TableSkeleton rows={8} />;
+    body = <TableSkeleton rows={8} label="Loading events" />;
   } else if (rows.length === 0) {
     const filtered = query.q !== '' || query.subsystems.length > 0;
     body = (

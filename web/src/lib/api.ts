@@ -1,4 +1,5 @@
-// Fetches JSON from the Mortar API and turns an ErrorResponse body into an ApiError with its message.
+// Fetches (and posts) JSON to the Mortar API and turns an ErrorResponse body into an ApiError with its
+// message and the details that say where and what to do.
 import type { ErrorResponse } from '../../../src/api/types.ts';
 
 export class ApiError extends Error {
@@ -6,16 +7,31 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly code: string,
+    readonly details: NonNullable<ErrorResponse['error']['details']> = [],
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
 
-export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+export function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(url, { signal, headers: { accept: 'application/json' } });
+}
+
+export function postJson<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(url, {
+    method: 'POST',
+    signal,
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
+  const signal = init.signal;
   let res: Response;
   try {
-    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    res = await fetch(url, init);
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError('The Mortar server cannot be reached.', 0, 'network');
@@ -23,7 +39,7 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as ErrorResponse | null;
     const message = body?.error?.message ?? `The server answered ${res.status} ${res.statusText}.`;
-    throw new ApiError(message, res.status, body?.error?.code ?? 'http');
+    throw new ApiError(message, res.status, body?.error?.code ?? 'http', body?.error?.details ?? []);
   }
   return (await res.json()) as T;
 }

@@ -43,3 +43,22 @@ export function formatDuration(seconds: number): string {
   if (seconds < 86_400) return `${Math.round(seconds / 360) / 10} h`;
   return `${Math.round(seconds / 8640) / 10} d`;
 }
+
+const bytesFmt = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** "512 B", "3.4 KiB", "1.2 GiB" (binary units, as files and lag are counted). */
+export function formatBytes(n: number): string {
+  let v = Math.max(0, n);
+  let i = 0;
+  while (v >= 1024 && i < BYTE_UNITS.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? count.format(v) : bytesFmt.format(v)} ${BYTE_UNITS[i]}`;
+}
+
+/** A rate with its unit: "12.5/s"; "0/s" when nothing moved, so idle reads as idle. */
+export function formatPerSecond(n: number): string {
+  return n === 0 ? '0/s' : `${n < 10 ? formatRate(n) : count.format(n)}/s`;
+}

@@ -1,5 +1,6 @@
 // Loads a URL and keeps the last good data while the next request runs (stale-while-revalidate),
-// so a refresh never blanks the screen; a newer URL aborts the request still in flight.
+// so a refresh never blanks the screen; a newer URL aborts the request still in flight. A changed
+// `refreshKey` (e.g. a clock tick or a live counter) loads the same URL again.
 import { useEffect, useRef, useState } from 'react';
 import { getJson } from './api.ts';
 
@@ -15,7 +16,7 @@ export interface ApiState<T> {
   retry: () => void;
 }
 
-export function useApi<T>(url: string | null): ApiState<T> {
+export function useApi<T>(url: string | null, refreshKey?: string | number): ApiState<T> {
   const [state, setState] = useState<Omit<ApiState<T>, 'retry' | 'url'>>({
     data: undefined,
     error: undefined,
@@ -25,7 +26,7 @@ export function useApi<T>(url: string | null): ApiState<T> {
   const [attempt, setAttempt] = useState(0);
   const retry = useRef(() => setAttempt((a) => a + 1)).current;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt re-runs the same URL on retry
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt and refreshKey re-run the same URL
   useEffect(() => {
     if (url === null) return;
     const ctrl = new AbortController();
@@ -39,7 +40,7 @@ export function useApi<T>(url: string | null): ApiState<T> {
       },
     );
     return () => ctrl.abort();
-  }, [url, attempt]);
+  }, [url, attempt, refreshKey]);
 
   return { ...state, url, retry };
 }

@@ -1,10 +1,15 @@
-// The frame around every page: top bar, left navigation, scrollable content area.
-import type { ReactNode } from 'react';
+// The frame around every page: top bar, left navigation, scrollable content area. A new page starts
+// at the top (a changed query on the same page keeps the scroll position).
+import { type ReactNode, useLayoutEffect } from 'react';
 import { SideNav } from './SideNav.tsx';
 import { TopBar } from './TopBar.tsx';
 import './AppShell.css';
 
 export function AppShell({ pathname, children }: { pathname: string; children: ReactNode }) {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the page (path) changes
+  useLayoutEffect(() => {
+    window.scrollTo(0, 0);
+  }, [pathname]);
   return (
     <div className="shell">
       <TopBar />

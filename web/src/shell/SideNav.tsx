@@ -1,4 +1,5 @@
-// Left navigation: the pages of the cockpit; those not built yet are listed, disabled, as "soon".
+// Left navigation: the pages of the cockpit in groups; those not built yet are listed, disabled, as
+// "soon". An item stays highlighted on its sub-pages (a pipeline's page under Pipelines).
 import { linkHandler } from '../lib/router.ts';
 import { Icon, type IconName } from '../ui/Icon.tsx';
 import './SideNav.css';
@@ -11,51 +12,78 @@ interface NavItem {
   soon?: string;
 }
 
-const ITEMS: NavItem[] = [
-  { label: 'Events', icon: 'events', href: '/events' },
-  { label: 'Topology', icon: 'topology', soon: 'How the subsystems are connected' },
-  { label: 'Health', icon: 'health', soon: 'Health per component, rolled up' },
-  { label: 'Alerts', icon: 'alerts', soon: 'How quickly alerts move, stuck and lost ones' },
-  { label: 'Reports', icon: 'reports', soon: 'Declared reports with filters and drill-down' },
-  { label: 'Catalog', icon: 'catalog', soon: 'What each source produces' },
+const GROUPS: { label: string; items: NavItem[] }[] = [
+  {
+    label: 'Monitor',
+    items: [
+      { label: 'Events', icon: 'events', href: '/events' },
+      { label: 'Topology', icon: 'topology', soon: 'How the subsystems are connected' },
+      { label: 'Health', icon: 'health', soon: 'Health per component, rolled up' },
+      { label: 'Alerts', icon: 'alerts', soon: 'How quickly alerts move, stuck and lost ones' },
+      { label: 'Reports', icon: 'reports', soon: 'Declared reports with filters and drill-down' },
+      { label: 'Catalog', icon: 'catalog', soon: 'What each source produces' },
+    ],
+  },
+  {
+    label: 'Capture',
+    items: [
+      { label: 'Pipelines', icon: 'pipeline', href: '/pipelines' },
+      { label: 'Dead letters', icon: 'letter', href: '/dead-letters' },
+    ],
+  },
 ];
 
+function isActive(pathname: string, href: string): boolean {
+  const path = pathname === '/' ? '/events' : pathname.replace(/\/$/, '');
+  return path === href || path.startsWith(`${href}/`);
+}
+
 export function SideNav({ pathname }: { pathname: string }) {
-  const active = pathname === '/' ? '/events' : pathname;
   return (
     <nav className="sidenav" aria-label="Main">
       <div className="sidenav__sticky">
-        <div className="sidenav__section">Monitor</div>
-        <ul className="sidenav__list">
-          {ITEMS.map((item) =>
-            item.href ? (
-              <li key={item.label}>
-                <a
-                  href={item.href}
-                  onClick={linkHandler(item.href)}
-                  className={active === item.href ? 'sidenav__item is-active' : 'sidenav__item'}
-                  aria-current={active === item.href ? 'page' : undefined}
-                >
-                  <Icon name={item.icon} size={18} />
-                  {item.label}
-                </a>
-              </li>
-            ) : (
-              <li key={item.label}>
-                <span
-                  className="sidenav__item is-disabled"
-                  aria-disabled="true"
-                  title={`${item.soon} (coming soon)`}
-                >
-                  <Icon name={item.icon} size={18} />
-                  {item.label}
-                  <span className="sidenav__soon">Soon</span>
-                </span>
-              </li>
-            ),
-          )}
-        </ul>
+        {GROUPS.map((group) => (
+          <NavGroup key={group.label} label={group.label} items={group.items} pathname={pathname} />
+        ))}
       </div>
     </nav>
+  );
+}
+
+function NavGroup({ label, items, pathname }: { label: string; items: NavItem[]; pathname: string }) {
+  return (
+    <>
+      <div className="sidenav__section">{label}</div>
+      <ul className="sidenav__list">
+        {items.map((item) => {
+          const active = item.href !== undefined && isActive(pathname, item.href);
+          return item.href ? (
+            <li key={item.label}>
+              <a
+                href={item.href}
+                onClick={linkHandler(item.href)}
+                className={active ? 'sidenav__item is-active' : 'sidenav__item'}
+                aria-current={active ? 'page' : undefined}
+              >
+                <Icon name={item.icon} size={18} />
+                {item.label}
+              </a>
+            </li>
+          ) : (
+            <li key={item.label}>
+              <span
+                className="sidenav__item is-disabled"
+                aria-disabled="true"
+                title={`${item.soon} (coming soon)`}
+              >
+                <Icon name={item.icon} size={18} />
+                {item.label}
+                <span className="sidenav__soon">Soon</span>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </>
   );
 }

@@ -1,4 +1,5 @@
-// Multi-select chips: each option toggles; an empty selection means "all" and shows every chip on.
+// Chips that filter: each option toggles; an empty selection means "all" and shows every chip on.
+// With `single`, a click picks just that option (again: back to all), for filters the API takes one of.
 import { formatCount } from '../lib/format.ts';
 import './ChipSelect.css';
 
@@ -16,11 +17,13 @@ export interface ChipSelectProps {
   /** Selected values; empty = all. */
   selected: string[];
   onChange: (selected: string[]) => void;
+  single?: boolean;
 }
 
-export function ChipSelect({ label, options, selected, onChange }: ChipSelectProps) {
+export function ChipSelect({ label, options, selected, onChange, single }: ChipSelectProps) {
   const all = selected.length === 0;
   const toggle = (value: string) => {
+    if (single) return onChange(selected.length === 1 && selected[0] === value ? [] : [value]);
     const current = all ? options.map((o) => o.value) : selected;
     const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
     // Everything or nothing selected both mean "no filter".

@@ -19,6 +19,11 @@ const PATHS = {
   inbox: 'M4 13l3-8h10l3 8M4 13v6h16v-6M4 13h5l1 2h4l1-2h5',
   pause: 'M9 6v12M15 6v12',
   clock: 'M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16zM12 8v4l3 2',
+  pipeline: 'M3 5h6v5H3zM15 14h6v5h-6zM9 7.5h3.5v9H15',
+  letter: 'M4 6h16v12H4zM4 7l8 6 8-6',
+  play: 'M8 5.5v13l10.5-6.5z',
+  arrowRight: 'M5 12h14M13 6l6 6-6 6',
+  file: 'M7 3h7l5 5v13H7zM14 3v5h5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,5 +1,6 @@
 // Table: fixed column widths (so live refreshes never make columns jump), optional expandable rows
-// that open a detail panel below the row; keyboard: Enter/Space toggles a focused row.
+// that open a detail panel below the row, or rows that act as links (onRowClick); keyboard: Enter/Space
+// toggles or follows a focused row.
 import { Fragment, type KeyboardEvent, type ReactNode } from 'react';
 import './Table.css';
 
@@ -22,6 +23,8 @@ export interface TableProps<T> {
   onToggle?: (key: string) => void;
   renderExpanded?: (row: T) => ReactNode;
   rowClassName?: (row: T) => string | undefined;
+  /** The whole row acts as a link (e.g. to a detail page); used when rows do not expand. */
+  onRowClick?: (row: T) => void;
 }
 
 export function Table<T>({
@@ -33,12 +36,17 @@ export function Table<T>({
   onToggle,
   renderExpanded,
   rowClassName,
+  onRowClick,
 }: TableProps<T>) {
   const expandable = Boolean(onToggle && renderExpanded);
-  const onKey = (key: string) => (e: KeyboardEvent) => {
+  const linked = !expandable && onRowClick !== undefined;
+  const activate = (row: T, key: string) => (expandable ? onToggle?.(key) : onRowClick?.(row));
+  const onKey = (row: T, key: string) => (e: KeyboardEvent) => {
+    // Keys pressed inside the row's own controls (links, buttons) are theirs.
+    if (e.target !== e.currentTarget) return;
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      onToggle?.(key);
+      activate(row, key);
     }
   };
   return (
@@ -62,8 +70,9 @@ export function Table<T>({
           {rows.map((row) => {
             const key = rowKey(row);
             const open = expandable && expandedKey === key;
+            const interactive = expandable || linked;
             const classes = [
-              expandable ? 'is-clickable' : '',
+              interactive ? 'is-clickable' : '',
               open ? 'is-open' : '',
               rowClassName?.(row) ?? '',
             ]
@@ -74,10 +83,10 @@ export function Table<T>({
                 <tr
                   className={classes || undefined}
                   data-key={key}
-                  tabIndex={expandable ? 0 : undefined}
+                  tabIndex={interactive ? 0 : undefined}
                   aria-expanded={expandable ? open : undefined}
-                  onClick={expandable ? () => onToggle?.(key) : undefined}
-                  onKeyDown={expandable ? onKey(key) : undefined}
+                  onClick={interactive ? () => activate(row, key) : undefined}
+                  onKeyDown={interactive ? onKey(row, key) : undefined}
                 >
                   {columns.map((c) => (
                     <td
