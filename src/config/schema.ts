@@ -186,9 +186,37 @@ const syslogParser = z
     'Parses syslog (RFC 5424 or 3164): pri, facility, severity, timestamp, hostname, app_name, procid, msgid, structured_data, message.',
   );
 
-// kv, csv and syslog join the union when their parsers land.
-void [kvParser, csvParser, syslogParser];
-export const parserSpec = z.discriminatedUnion('type', [regexParser, jsonParser]);
+const grokParser = z
+  .strictObject({
+    type: z.literal('grok'),
+    patterns: z
+      .array(z.string())
+      .min(1)
+      .describe(
+        'Grok patterns tried in order, the first match wins: %{NAME}, %{NAME:field}, %{NAME:field:int|float}, nested [a][b] fields, (?<field>regex).',
+      ),
+    field: z.string().optional().describe('Parsed field to match against; default: the record text.'),
+    pattern_definitions: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Custom patterns NAME: definition; they may use each other and override library patterns.'),
+    ecs_compatibility: z
+      .enum(['disabled', 'v1', 'v8'])
+      .default('v1')
+      .describe(
+        "Field names of the library patterns: v1 (ECS, Logstash 8's default; v8 is the same) or disabled (legacy names such as clientip, verb, response).",
+      ),
+  })
+  .describe('Matches Logstash-compatible grok patterns (a library of named patterns) and adds the captures.');
+
+export const parserSpec = z.discriminatedUnion('type', [
+  regexParser,
+  jsonParser,
+  kvParser,
+  csvParser,
+  syslogParser,
+  grokParser,
+]);
 
 const fileSource = z
   .strictObject({

@@ -9,6 +9,8 @@ export type Fields = Record<string, AttrValue>;
 export interface ParseContext {
   /** Identity of the file (or stream) the record belongs to. */
   fileId: string;
+  /** Byte offset of the record in that file: 0 is its first record (a csv header). */
+  offset: number;
   /** When the record was read, UTC microseconds. */
   receivedAtUs: number;
 }

@@ -54,7 +54,7 @@ export function createProcessor(opts: {
     pipeline,
     process(record, receivedAt) {
       const fields: Fields = {};
-      const ctx = { fileId: record.fileId, receivedAtUs: receivedAt };
+      const ctx = { fileId: record.fileId, offset: record.offset, receivedAtUs: receivedAt };
       for (let i = 0; i < parsers.length; i++) {
         const result = parsers[i]!(fields, record.text, ctx);
         if (result === FILTERED) return { filtered: true, stage: `parse[${i}]` };
