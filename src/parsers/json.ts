@@ -2,6 +2,7 @@
 // nested (they end up as nested attributes).
 import type { ParserConfig } from '../config/schema.ts';
 import type { AttrValue } from '../events/event.ts';
+import { setField } from './fields.ts';
 import { type Fields, inputOf, type Parser } from './parser.ts';
 
 export type JsonParserConfig = Extract<ParserConfig, { type: 'json' }>;
@@ -17,7 +18,8 @@ export function buildJsonParser(config: JsonParserConfig): Parser {
       return `invalid JSON: ${(e as Error).message}`;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'expected a JSON object';
-    Object.assign(fields, value);
+    // setField, not Object.assign: a JSON key such as __proto__ must stay an ordinary field.
+    for (const [k, v] of Object.entries(value)) setField(fields, k, v);
     return undefined;
   };
 }

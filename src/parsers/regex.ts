@@ -1,10 +1,10 @@
 // The `regex` parser: a JavaScript regular expression whose named groups become fields, with
 // optional conversion of captured text to int, float or bool.
 import type { ParserConfig } from '../config/schema.ts';
+import { converter, type FieldType } from './fields.ts';
 import { ComponentError, type Fields, inputOf, type Parser } from './parser.ts';
 
 export type RegexParserConfig = Extract<ParserConfig, { type: 'regex' }>;
-type FieldType = 'string' | 'int' | 'float' | 'bool';
 
 export function buildRegexParser(config: RegexParserConfig): Parser {
   let rx: RegExp;
@@ -55,27 +55,4 @@ export function buildRegexParser(config: RegexParserConfig): Parser {
 /** Names of the named groups in source order (also used to check templates against the pattern). */
 export function namedGroups(pattern: string): string[] {
   return [...pattern.matchAll(/\(\?<([A-Za-z_][A-Za-z0-9_]*)>/g)].map((m) => m[1]!);
-}
-
-function converter(type: FieldType): (s: string) => string | number | boolean | undefined {
-  switch (type) {
-    case 'int':
-      return (s) => (/^[+-]?\d+$/.test(s.trim()) ? Number.parseInt(s, 10) : undefined);
-    case 'float':
-      return (s) => {
-        const n = Number(s.trim());
-        return s.trim() !== '' && Number.isFinite(n) ? n : undefined;
-      };
-    case 'bool':
-      return (s) => {
-        const t = s.trim().toLowerCase();
-        return ['true', 'yes', 'on', '1'].includes(t)
-          ? true
-          : ['false', 'no', 'off', '0'].includes(t)
-            ? false
-            : undefined;
-      };
-    case 'string':
-      return (s) => s;
-  }
 }

@@ -2,7 +2,8 @@
 // alarm_ref -> the active alarm server raises an alarm_id and dispatches it -> the video system
 // bookmarks a clip and the zone's console displays it (in parallel) -> the operator acknowledges
 // -> the alarm server records the ack and clears the alarm. A small share of alarms is lost at
-// one hop; the truth records which.
+// one hop, and a stalled console drops what it should display; the truth records which step went
+// missing where, and every hop on the edge that carried it.
 import { alarmIdOf, alarmServerLine } from './formats/alarm-server.ts';
 import { consoleRecord } from './formats/console.ts';
 import { alarmRef, gatewayLine } from './formats/gateway.ts';
@@ -13,7 +14,9 @@ import {
   cameraOf,
   INPUTS_PER_ZONE,
   operatorOn,
+  REQUIRED_STEPS,
   SENSORS,
+  type Subsystem,
   VMS,
   ZONES_PER_SENSOR,
   zoneName,
@@ -39,18 +42,28 @@ interface AlarmFlow extends Flow {
   zoneN: number;
   input: number;
   kindText: string;
+  /** The gateway that forwarded it and the alarm server that dispatched it (edges). */
+  gateway: string;
+  server: string;
   /** Who saw it: the operator on duty when it was displayed. */
   operator: string;
   displayedAt: number;
 }
 
+/** A Poisson process of alarms whose rate follows the storms: redrawn at every change of rate. */
 export function startAlarms(w: World): void {
   if (w.opts.ratePerSecond <= 0) return;
-  const next = (): void =>
-    w.after(w.rng.exponential(w.opts.ratePerSecond) * S, () => {
-      raise(w);
-      next();
-    });
+  const next = (): void => {
+    const waitUs = w.rng.exponential(w.alarmRate()) * S;
+    const change = w.faults.nextRateChange(w.now);
+    // The process is memoryless, so drawing afresh at the change keeps it exact.
+    if (w.now + waitUs > change) w.after(change - w.now, next);
+    else
+      w.after(waitUs, () => {
+        raise(w);
+        next();
+      });
+  };
   next();
 }
 
@@ -71,22 +84,31 @@ function raise(w: World): void {
       sensor: sensor.id,
       zone,
       prio: kind.prio,
+      console: sensor.console,
       steps: [],
       lost_at: rng.chance(w.opts.lossRate) ? rng.pick(HOPS) : null,
       status: 'in_flight',
+      outcome: 'in_flight',
+      missing: [],
+      stuck_from: null,
+      lost_from: null,
+      e2e_us: null,
     },
     pending: 0,
+    times: new Map(),
     sensor,
     zoneN,
     input,
     kindText: kind.text,
+    gateway: '',
+    server: '',
     operator: '',
     displayedAt: 0,
   };
   w.flows.add(flow);
   w.stats.alarms++;
   const line = sensorLine({
-    us: w.now,
+    us: w.clock(sensor.id),
     component: sensor.id,
     action: 'ALARM',
     evt,
@@ -95,15 +117,20 @@ function raise(w: World): void {
     state: 'active',
     text: kind.text,
   });
-  w.step(flow, 'sensors', sensor.id, 'sensor.alarm', w.emit('sensors', sensor.id, line));
+  w.step(flow, 'sensors', sensor.id, 'sensor.alarm', w.emit('sensors', sensor.id, line), {
+    evt: String(evt),
+  });
   w.track(flow, rng.uniform(5, 90) * S, () => restore(w, flow));
-  if (lostHere(w, flow, 'gateway')) return;
+  if (lostHere(w, flow, 'gateway')) {
+    missing(flow, 'gateway.forwarded', 'gateway', w.gateways.active, 'sensor.alarm');
+    return;
+  }
   w.track(flow, rng.uniform(5, 80) * MS, () => forward(w, flow, 1));
 }
 
 function restore(w: World, f: AlarmFlow): void {
   const line = sensorLine({
-    us: w.now,
+    us: w.clock(f.sensor.id),
     component: f.sensor.id,
     action: 'RESTORE',
     evt: Number(f.truth.evt),
@@ -112,7 +139,8 @@ function restore(w: World, f: AlarmFlow): void {
     state: 'normal',
     text: 'zone restored',
   });
-  w.step(f, 'sensors', f.sensor.id, 'sensor.restore', w.emit('sensors', f.sensor.id, line));
+  const e = w.emit('sensors', f.sensor.id, line);
+  w.step(f, 'sensors', f.sensor.id, 'sensor.restore', e, { evt: f.truth.evt });
 }
 
 /** Marks the flow lost when this is the hop it dies at. */
@@ -124,6 +152,21 @@ function lostHere(w: World, f: AlarmFlow, hop: LostAt): boolean {
   return true;
 }
 
+/** The console dropped the alarm (stalled): lost there, even if video had lost it already. */
+function lostAtConsole(w: World, f: AlarmFlow): void {
+  const before = f.truth.lost_at;
+  if (before === null) w.stats.lost++;
+  else w.stats.lostAt[before]!--;
+  w.stats.lostAt.console = (w.stats.lostAt.console ?? 0) + 1;
+  f.truth.lost_at = 'console';
+  f.truth.status = 'lost';
+}
+
+function missing(f: AlarmFlow, step: string, subsystem: Subsystem, component: string, after: string): void {
+  const required = (REQUIRED_STEPS as readonly string[]).includes(step);
+  f.truth.missing.push({ step, subsystem, component, after, required });
+}
+
 function forward(w: World, f: AlarmFlow, attempt: number): void {
   const gw = w.gateways.handler();
   if (!gw) {
@@ -133,7 +176,7 @@ function forward(w: World, f: AlarmFlow, attempt: number): void {
   }
   const target = w.alarmServers.active;
   const msg = `forwarded ${f.truth.alarm_ref} to ${target}`;
-  const line = gatewayLine(w.now, 'info', gw, 'alarm.forwarded', {
+  const line = gatewayLine(w.clock(gw), 'info', gw, 'alarm.forwarded', {
     sensor: f.sensor.id,
     evt: f.truth.evt,
     alarm_ref: f.truth.alarm_ref,
@@ -141,8 +184,14 @@ function forward(w: World, f: AlarmFlow, attempt: number): void {
     attempt,
     msg,
   });
-  w.step(f, 'gateway', gw, 'gateway.forwarded', w.emit('gateway', gw, line));
-  if (lostHere(w, f, 'alarm-server')) return;
+  f.gateway = gw;
+  const e = w.emit('gateway', gw, line);
+  w.step(f, 'gateway', gw, 'gateway.forwarded', e, { evt: f.truth.evt, alarm_ref: f.truth.alarm_ref });
+  w.edges.hop(f.sensor.id, gw, 'sensor.alarm', 'gateway.forwarded', w.now);
+  if (lostHere(w, f, 'alarm-server')) {
+    missing(f, 'alarm.raised', 'alarm-server', target, 'gateway.forwarded');
+    return;
+  }
   w.track(f, w.rng.uniform(20, 200) * MS, () => raiseAlarm(w, f));
 }
 
@@ -162,7 +211,7 @@ function serverLine(
   message: string,
 ): string {
   return alarmServerLine({
-    us: w.now,
+    us: w.clock(server),
     severity,
     host: server,
     procid: w.pids.get(server)!,
@@ -187,7 +236,9 @@ function raiseAlarm(w: World, f: AlarmFlow): void {
       params,
       `Alarm raised: ${f.kindText} in zone ${f.truth.zone}`,
     );
-    w.step(f, 'alarm-server', server, 'alarm.raised', w.emit('alarm-server', server, line));
+    const e = w.emit('alarm-server', server, line);
+    w.step(f, 'alarm-server', server, 'alarm.raised', e, { alarm_ref: f.truth.alarm_ref, alarm_id: id });
+    w.edges.hop(f.gateway, server, 'gateway.forwarded', 'alarm.raised', w.now);
     w.track(f, w.rng.uniform(1, 5) * MS, () => dispatch(w, f));
   });
 }
@@ -204,52 +255,62 @@ function dispatch(w: World, f: AlarmFlow): void {
       params,
       `Alarm ${f.truth.alarm_id} dispatched to ${VMS}, ${consoleId}`,
     );
-    w.step(f, 'alarm-server', server, 'alarm.dispatched', w.emit('alarm-server', server, line));
-    if (!lostHere(w, f, 'video')) w.track(f, w.rng.uniform(100, 2000) * MS, () => bookmark(w, f));
-    if (!lostHere(w, f, 'console')) w.track(f, w.rng.uniform(100, 2000) * MS, () => display(w, f));
+    f.server = server;
+    const e = w.emit('alarm-server', server, line);
+    w.step(f, 'alarm-server', server, 'alarm.dispatched', e, { alarm_id: f.truth.alarm_id! });
+    if (lostHere(w, f, 'video')) missing(f, 'video.bookmark', 'video', VMS, 'alarm.dispatched');
+    else w.track(f, w.rng.uniform(100, 2000) * MS, () => bookmark(w, f));
     // An alarm that never reaches its console is never acknowledged: it stays open for good.
+    if (lostHere(w, f, 'console')) missing(f, 'console.displayed', 'console', consoleId, 'alarm.dispatched');
+    else w.track(f, w.rng.uniform(100, 2000) * MS, () => display(w, f));
   });
 }
 
 function bookmark(w: World, f: AlarmFlow): void {
   const camera = cameraOf(f.sensor, f.zoneN);
-  const stamp = isoUtc(w.now).replace(/[-:]/g, '').slice(0, 15);
-  const line = videoLine(w.now, 'info', VMS, 'bookmark created', {
+  const stamp = isoUtc(w.clock(VMS)).replace(/[-:]/g, '').slice(0, 15);
+  const line = videoLine(w.clock(VMS), 'info', VMS, 'bookmark created', {
     alarm_id: f.truth.alarm_id!,
     camera,
     clip: `${stamp}Z_${camera}_${f.truth.alarm_id}.mp4`,
     pre_s: 10,
     post_s: 30,
   });
-  w.step(f, 'video', VMS, 'video.bookmark', w.emit('video', VMS, line));
+  w.step(f, 'video', VMS, 'video.bookmark', w.emit('video', VMS, line), { alarm_id: f.truth.alarm_id! });
+  w.edges.hop(f.server, VMS, 'alarm.dispatched', 'video.bookmark', w.now);
 }
 
 function display(w: World, f: AlarmFlow): void {
   const c = f.sensor.console;
+  if (w.stalled.has(c)) {
+    // The hung UI never shows it, and drops it when the watchdog restarts the UI.
+    lostAtConsole(w, f);
+    missing(f, 'console.displayed', 'console', c, 'alarm.dispatched');
+    w.faults.note('console-stall', 'alarms_not_displayed');
+    return;
+  }
   f.operator = operatorOn(c, w.now);
   const msg = `Displayed alarm ${f.truth.alarm_id} to operator ${f.operator} (prio ${f.truth.prio}, zone ${f.truth.zone})`;
-  w.step(
-    f,
-    'console',
-    c,
-    'console.displayed',
-    w.emit('console', c, consoleRecord(w.now, 'INFO', c, 'AlarmView', msg)),
-  );
+  const e = w.emit('console', c, consoleRecord(w.clock(c), 'INFO', c, 'AlarmView', msg));
+  w.step(f, 'console', c, 'console.displayed', e, { alarm_id: f.truth.alarm_id! });
+  w.edges.hop(f.server, c, 'alarm.dispatched', 'console.displayed', w.now);
   f.displayedAt = w.now;
   w.track(f, w.rng.uniform(2, 30) * S, () => acknowledge(w, f));
 }
 
 function acknowledge(w: World, f: AlarmFlow): void {
   const c = f.sensor.console;
+  const stallEnd = w.stalled.get(c);
+  if (stallEnd !== undefined) {
+    // A frozen screen takes no clicks: the operator acknowledges once the UI is back.
+    w.faults.note('console-stall', 'acks_delayed');
+    w.track(f, stallEnd - w.now + w.rng.uniform(2, 30) * S, () => acknowledge(w, f));
+    return;
+  }
   const after = ((w.now - f.displayedAt) / S).toFixed(1);
   const msg = `Alarm ${f.truth.alarm_id} acknowledged by operator ${f.operator} after ${after} s`;
-  w.step(
-    f,
-    'console',
-    c,
-    'console.acknowledged',
-    w.emit('console', c, consoleRecord(w.now, 'INFO', c, 'AckHandler', msg)),
-  );
+  const e = w.emit('console', c, consoleRecord(w.clock(c), 'INFO', c, 'AckHandler', msg));
+  w.step(f, 'console', c, 'console.acknowledged', e, { alarm_id: f.truth.alarm_id! });
   w.track(f, w.rng.uniform(10, 150) * MS, () => serverAck(w, f));
 }
 
@@ -264,7 +325,9 @@ function serverAck(w: World, f: AlarmFlow): void {
       params,
       `Alarm ${f.truth.alarm_id} acknowledged by ${f.operator}`,
     );
-    w.step(f, 'alarm-server', server, 'alarm.acknowledged', w.emit('alarm-server', server, line));
+    const e = w.emit('alarm-server', server, line);
+    w.step(f, 'alarm-server', server, 'alarm.acknowledged', e, { alarm_id: f.truth.alarm_id! });
+    w.edges.hop(f.sensor.console, server, 'console.acknowledged', 'alarm.acknowledged', w.now);
     w.track(f, w.rng.uniform(5, 50) * MS, () => clear(w, f));
   });
 }
@@ -279,7 +342,8 @@ function clear(w: World, f: AlarmFlow): void {
       { alarm_id: f.truth.alarm_id! },
       `Alarm ${f.truth.alarm_id} cleared`,
     );
-    w.step(f, 'alarm-server', server, 'alarm.cleared', w.emit('alarm-server', server, line));
+    const e = w.emit('alarm-server', server, line);
+    w.step(f, 'alarm-server', server, 'alarm.cleared', e, { alarm_id: f.truth.alarm_id! });
     w.openAlarms--;
     w.stats.cleared++;
     f.truth.status = 'cleared';

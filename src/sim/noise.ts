@@ -38,7 +38,7 @@ export function startNoise(w: World, video: VideoState): void {
   for (const s of SENSORS) {
     every(w, 10 * MIN, () => {
       const line = sensorLine({
-        us: w.now,
+        us: w.clock(s.id),
         component: s.id,
         action: 'INFO',
         state: 'ok',
@@ -58,11 +58,19 @@ export function startNoise(w: World, video: VideoState): void {
       w.emit(
         'sensors',
         s.id,
-        sensorLine({ us: w.now, component: s.id, action: 'FAULT', zone, input, state: 'fault', text }),
+        sensorLine({
+          us: w.clock(s.id),
+          component: s.id,
+          action: 'FAULT',
+          zone,
+          input,
+          state: 'fault',
+          text,
+        }),
       );
       w.after(w.rng.uniform(10, 300) * S, () => {
         const back = sensorLine({
-          us: w.now,
+          us: w.clock(s.id),
           component: s.id,
           action: 'INFO',
           zone,
@@ -83,7 +91,7 @@ export function startNoise(w: World, video: VideoState): void {
       rx_per_min: w.rng.int(20, 400),
       msg: 'link statistics',
     };
-    w.emit('gateway', gw, gatewayLine(w.now, 'debug', gw, 'link.stats', fields));
+    w.emit('gateway', gw, gatewayLine(w.clock(gw), 'debug', gw, 'link.stats', fields));
   });
   every(w, 20 * MIN, () => {
     const gw = w.gateways.handler();
@@ -91,14 +99,14 @@ export function startNoise(w: World, video: VideoState): void {
     const sensor = w.rng.pick(SENSORS).id;
     const downMs = w.rng.int(200, 5000);
     const fields = { sensor, down_ms: downMs, msg: `sensor ${sensor} reconnected after ${downMs} ms` };
-    w.emit('gateway', gw, gatewayLine(w.now, 'warn', gw, 'sensor.reconnect', fields));
+    w.emit('gateway', gw, gatewayLine(w.clock(gw), 'warn', gw, 'sensor.reconnect', fields));
   });
 
   every(w, 5 * MIN, () => {
     const server = w.alarmServers.handler();
     if (!server) return;
     const line = alarmServerLine({
-      us: w.now,
+      us: w.clock(server),
       severity: 'info',
       host: server,
       procid: w.pids.get(server)!,
@@ -113,24 +121,25 @@ export function startNoise(w: World, video: VideoState): void {
   every(w, 15 * MIN, () => {
     const camera = `cam-${String(w.rng.int(1, CAMERAS)).padStart(2, '0')}`;
     video.camerasOnline--;
-    w.emit('video', VMS, videoLine(w.now, 'warn', VMS, 'camera stream lost', { camera }));
+    w.emit('video', VMS, videoLine(w.clock(VMS), 'warn', VMS, 'camera stream lost', { camera }));
     w.after(w.rng.uniform(5, 120) * S, () => {
       video.camerasOnline++;
-      w.emit('video', VMS, videoLine(w.now, 'info', VMS, 'camera stream restored', { camera }));
+      w.emit('video', VMS, videoLine(w.clock(VMS), 'info', VMS, 'camera stream restored', { camera }));
     });
   });
 
   for (const c of CONSOLES) {
     every(w, 10 * MIN, () => {
       const f = stackFailure(w.rng);
-      w.emit('console', c, consoleRecord(w.now, 'ERROR', c, f.logger, f.message, f.stack));
+      w.emit('console', c, consoleRecord(w.clock(c), 'ERROR', c, f.logger, f.message, f.stack));
     });
     every(w, 5 * MIN, () => {
+      if (w.stalled.has(c)) return; // a hung UI renders no frames
       const ms = w.rng.int(250, 1500);
       w.emit(
         'console',
         c,
-        consoleRecord(w.now, 'WARN', c, 'RenderLoop', `Frame took ${ms} ms (budget 100 ms)`),
+        consoleRecord(w.clock(c), 'WARN', c, 'RenderLoop', `Frame took ${ms} ms (budget 100 ms)`),
       );
     });
     const shift = (boundary: number): void => {
@@ -140,13 +149,13 @@ export function startNoise(w: World, video: VideoState): void {
         w.emit(
           'console',
           c,
-          consoleRecord(w.now, 'INFO', c, 'SessionManager', `Operator ${before} logged out`),
+          consoleRecord(w.clock(c), 'INFO', c, 'SessionManager', `Operator ${before} logged out`),
         );
         w.after(w.rng.uniform(20, 90) * S, () => {
           w.emit(
             'console',
             c,
-            consoleRecord(w.now, 'INFO', c, 'SessionManager', `Operator ${after} logged in`),
+            consoleRecord(w.clock(c), 'INFO', c, 'SessionManager', `Operator ${after} logged in`),
           );
         });
         shift(nextShiftAt(boundary));

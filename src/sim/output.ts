@@ -44,12 +44,15 @@ export class Output {
   records = 0;
   corrupted = 0;
   truthLines = 0;
+  /** Probability that a record is garbled; the corrupt scenario raises it for a while. */
+  corruptRate: number;
 
   constructor(
     readonly outDir: string,
     private readonly opts: OutputOptions,
     private readonly rng: Random,
   ) {
+    this.corruptRate = opts.corruptRate;
     // Every log exists from the start (tailers can pick it up at once), and a restarted run
     // counts what earlier runs left in each of them, written to this time or not.
     for (const s of SUBSYSTEMS) {
@@ -67,13 +70,20 @@ export class Output {
   /** Writes one record; returns true when it was garbled on purpose. */
   write(subsystem: Subsystem, component: string, record: string): boolean {
     const w = this.writerOf(subsystem, component);
-    const garble = this.rng.chance(this.opts.corruptRate);
+    const garble = this.rng.chance(this.corruptRate);
     const text = garble ? corrupt(record, this.rng) : record;
     w.write(text);
     this.records++;
     if (garble) this.corrupted++;
     this.linesBySubsystem[subsystem]! += 1 + countInner(text);
     return garble;
+  }
+
+  /** Rotates every log that has content now, as a logrotate run would; returns how many. */
+  rotateAll(): number {
+    let n = 0;
+    for (const w of this.writers.values()) if (w.rotateNow()) n++;
+    return n;
   }
 
   private writerOf(subsystem: Subsystem, component: string): RotatingWriter {

@@ -1,7 +1,8 @@
 // `simulate()`: runs the demo world and writes its logs, truth, manifest and state under outDir.
 // batch: a simulated clock from `start`, as fast as possible, byte-for-byte reproducible for the
-// same seed and options. realtime: the wall clock paces the same world, lines appear as time
-// passes, and ids continue from `sim-state.json` so a restarted demo never reuses one.
+// same seed, options and scenarios. realtime: the wall clock paces the same world, lines appear as
+// time passes, and ids continue from `sim-state.json` so a restarted demo never reuses one.
+// Scenarios (scenarios.ts) lay faults over the world at times relative to the run's start.
 import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -10,6 +11,7 @@ import { isoUtc } from './formats/time.ts';
 import { IdCounters, type IdLimits } from './ids.ts';
 import { type Manifest, Output, writeJsonAtomic } from './output.ts';
 import { Random } from './random.ts';
+import { parseScenarios, planScenarios, type ScenarioSpec } from './scenarios.ts';
 import { loadState, type SimState, STATE_FILE, saveState } from './state.ts';
 import { COMPONENTS, SUBSYSTEMS } from './topology.ts';
 import { World } from './world.ts';
@@ -32,6 +34,8 @@ export interface SimulateOptions {
   corruptRate?: number;
   /** Mean time between failures of each HA pair's active node (default 30 min; 0: never). */
   failoverMeanMs?: number;
+  /** Faults to add: `failover,storm:factor=20` or specs; default none (baseline). */
+  scenarios?: string | readonly ScenarioSpec[];
   signal?: AbortSignal;
   onProgress?: (p: SimulateProgress) => void;
 }
@@ -61,6 +65,8 @@ export interface SimulateSummary {
   failovers: number;
   nextEvt: number;
   nextAlarm: number;
+  /** The scenarios this run played (baseline first). */
+  scenarios: string[];
 }
 
 export const DEFAULT_START = new Date('2026-01-01T00:00:00Z');
@@ -72,6 +78,11 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateSummary> 
   const mode = opts.mode ?? 'batch';
   const seed = opts.seed ?? 1;
   check(opts, mode);
+  const startUs = mode === 'realtime' ? Date.now() * 1000 : (opts.start ?? DEFAULT_START).getTime() * 1000;
+  const endUs = opts.durationMs === undefined ? Number.POSITIVE_INFINITY : startUs + opts.durationMs * 1000;
+  // Checked before anything is written or removed.
+  const specs = typeof opts.scenarios === 'string' ? parseScenarios(opts.scenarios) : (opts.scenarios ?? []);
+  const scenarios = planScenarios(specs, { startUs, durationMs: opts.durationMs });
   const outDir = opts.outDir;
   const previous = mode === 'realtime' ? loadState(outDir) : undefined;
   if (mode === 'batch') removeEarlierOutput(outDir);
@@ -101,8 +112,6 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateSummary> 
     },
     rng.fork(),
   );
-  const startUs = mode === 'realtime' ? Date.now() * 1000 : (opts.start ?? DEFAULT_START).getTime() * 1000;
-  const endUs = opts.durationMs === undefined ? Number.POSITIVE_INFINITY : startUs + opts.durationMs * 1000;
   const world = new World(
     rng,
     output,
@@ -111,6 +120,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateSummary> 
       ratePerSecond: opts.ratePerSecond ?? 2,
       lossRate: opts.lossRate ?? 0.01,
       failoverMeanMs: opts.failoverMeanMs ?? 30 * 60_000,
+      scenarios,
     },
     ids,
   );
@@ -140,7 +150,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateSummary> 
       }
     }
   } finally {
-    world.finish();
+    world.finish(reachedUs, { mode, seed });
     output.close();
   }
   const summary = summarise(world, output, mode, seed, startUs, reachedUs);
@@ -241,5 +251,6 @@ function summarise(
     failovers: s.failovers,
     nextEvt: world.ids.nextEvt,
     nextAlarm: world.ids.nextAlarm,
+    scenarios: world.faults.records().map((r) => r.name),
   };
 }

@@ -35,3 +35,7 @@ export const readJsonLines = <T>(text: string): T[] =>
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as T);
+
+/** `2026-01-01T00:00:00.123456Z` (the truth's times) as UTC microseconds. */
+export const isoUs = (iso: string): number =>
+  Date.parse(`${iso.slice(0, 23)}Z`) * 1000 + Number(iso.length > 25 ? iso.slice(23, 26) : 0);

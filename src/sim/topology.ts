@@ -50,6 +50,25 @@ export const COMPONENTS: Record<Subsystem, readonly string[]> = {
   console: CONSOLES,
 };
 
+/** The subsystems run as an active/standby pair. */
+export const HA_PAIRS: Partial<Record<Subsystem, readonly [string, string]>> = {
+  gateway: GATEWAYS,
+  'alarm-server': ALARM_SERVERS,
+};
+
+const SUBSYSTEM_OF = new Map(SUBSYSTEMS.flatMap((s) => COMPONENTS[s].map((c) => [c, s] as const)));
+
+/** The subsystem a component belongs to (undefined for names the world does not know). */
+export const subsystemOf = (component: string): Subsystem | undefined => SUBSYSTEM_OF.get(component);
+
+/** The other node of an HA pair, undefined for components that have none. */
+export function haPeerOf(component: string): string | undefined {
+  const s = subsystemOf(component);
+  const pair = s === undefined ? undefined : HA_PAIRS[s];
+  if (!pair) return undefined;
+  return pair[0] === component ? pair[1] : pair[0];
+}
+
 /** Seconds between two heartbeats of one component, per subsystem. */
 export const HEARTBEAT_S: Record<Subsystem, number> = {
   sensors: 15,
@@ -58,6 +77,31 @@ export const HEARTBEAT_S: Record<Subsystem, number> = {
   video: 30,
   console: 20,
 };
+
+/**
+ * A component is stale once no intact heartbeat has been written for this long: two and a half
+ * periods, so one garbled heartbeat never makes it stale and two in a row always do.
+ */
+export const STALE_AFTER_S: Record<Subsystem, number> = Object.fromEntries(
+  SUBSYSTEMS.map((s) => [s, HEARTBEAT_S[s] * 2.5]),
+) as Record<Subsystem, number>;
+
+/**
+ * The alarm path's service levels, as config/demo/flows.yaml declares them: an alarm is handled
+ * once every required step happened; not handled this long after its sensor raised it, it is
+ * stuck (deadline), and lost (horizon).
+ */
+export const DEADLINE_S = 60;
+export const HORIZON_S = 300;
+/** The steps that make an alarm handled; the operator's acknowledgement and the clear are optional. */
+export const REQUIRED_STEPS = [
+  'sensor.alarm',
+  'gateway.forwarded',
+  'alarm.raised',
+  'alarm.dispatched',
+  'video.bookmark',
+  'console.displayed',
+] as const;
 
 const SHIFT_US = 8 * 3_600_000_000;
 

@@ -1,17 +1,32 @@
 // The simulated installation: a clock, an agenda of timed steps, the HA pairs and the counters
-// that hand out ids. The processes that fill the agenda live in alarms.ts (the alarm path) and
-// background.ts (heartbeats, status, noise, failovers); this file only runs them in time order.
+// that hand out ids. The processes that fill the agenda live in alarms.ts (the alarm path),
+// heartbeats.ts, noise.ts, failover.ts and faults.ts (the scenarios); this file runs them in time
+// order, writes what components log (through their own, possibly wrong, clocks) and keeps the
+// ground truth's bookkeeping: alarm steps, health conditions and edges.
 import { startAlarms } from './alarms.ts';
+import { EdgeTracker } from './edges.ts';
 import { startFailovers } from './failover.ts';
+import { Faults } from './faults.ts';
 import { HaPair } from './ha.ts';
+import { HealthTracker } from './health.ts';
 import { startHeartbeats, type VideoState } from './heartbeats.ts';
 import type { IdCounters } from './ids.ts';
 import { startNoise } from './noise.ts';
+import { isHandled, settle } from './outcome.ts';
 import type { Output } from './output.ts';
 import { TimedQueue } from './queue.ts';
 import type { Random } from './random.ts';
-import { ALARM_SERVERS, CAMERAS, COMPONENTS, GATEWAYS, SUBSYSTEMS, type Subsystem } from './topology.ts';
-import { type AlarmTruth, type TruthRecord, type TruthStep, truthTs } from './truth.ts';
+import type { ScenarioPlan } from './scenarios.ts';
+import {
+  ALARM_SERVERS,
+  CAMERAS,
+  COMPONENTS,
+  GATEWAYS,
+  HORIZON_S,
+  SUBSYSTEMS,
+  type Subsystem,
+} from './topology.ts';
+import { type AlarmTruth, type StepIds, type TruthRecord, type TruthStep, truthTs } from './truth.ts';
 
 export interface WorldOptions {
   startUs: number;
@@ -20,6 +35,7 @@ export interface WorldOptions {
   lossRate: number;
   /** Mean time between failures of each HA pair's active node; 0 disables failovers. */
   failoverMeanMs: number;
+  scenarios: readonly ScenarioPlan[];
 }
 
 export interface WorldStats {
@@ -35,6 +51,17 @@ export interface WorldStats {
 export interface Flow {
   truth: AlarmTruth;
   pending: number;
+  /** True time of each step that happened, by step name (its first occurrence). */
+  times: Map<string, number>;
+}
+
+/** What `emit` did with a record. */
+export interface Emitted {
+  /** The time the line carries, as UTC microseconds (the component's clock, the format's precision). */
+  writtenUs: number;
+  corrupt: boolean;
+  /** The component is silent: nothing was written. */
+  unlogged: boolean;
 }
 
 /** Only the alarm server logs microseconds; the truth must say what the log says, so others floor to ms. */
@@ -54,6 +81,17 @@ export class World {
   readonly bootedAt = new Map<string, number>();
   /** Outages still running, by component, to be reported if the run ends first. */
   readonly outages = new Map<string, TruthRecord>();
+  readonly health: HealthTracker;
+  readonly edges: EdgeTracker;
+  readonly faults: Faults;
+  /** How far a component's clock runs ahead of true time (µs); absent: exact. */
+  readonly skewUs = new Map<string, number>();
+  /** Components that write nothing at the moment. */
+  readonly silent = new Set<string>();
+  /** Consoles that display nothing at the moment, with the time they will recover. */
+  readonly stalled = new Map<string, number>();
+  /** Writes a heartbeat of the component now (set by the heartbeat process; a restart beats at once). */
+  beatNow: (component: string) => void = () => undefined;
 
   constructor(
     readonly rng: Random,
@@ -63,6 +101,9 @@ export class World {
     readonly ids: IdCounters,
   ) {
     this.now = opts.startUs;
+    this.health = new HealthTracker(opts.startUs);
+    this.edges = new EdgeTracker((r) => out.truth(r));
+    this.faults = new Faults(this, opts.scenarios);
   }
 
   start(): void {
@@ -73,6 +114,7 @@ export class World {
         this.pids.set(c, this.rng.int(1000, 9999));
       }
     }
+    this.faults.start();
     const video: VideoState = { camerasOnline: CAMERAS, storageUsedPct: this.rng.uniform(55, 75) };
     startHeartbeats(this, video);
     startNoise(this, video);
@@ -97,24 +139,38 @@ export class World {
     return n;
   }
 
-  /** Writes a record now; returns the truth step's timestamp and whether the record was garbled. */
-  emit(subsystem: Subsystem, component: string, record: string): { ts: string; corrupt: boolean } {
-    const corrupt = this.out.write(subsystem, component, record);
-    const us = precise(subsystem) ? this.now : Math.floor(this.now / 1000) * 1000;
-    return { ts: truthTs(us), corrupt };
+  /** The time on a component's own clock: what it writes into its log lines. */
+  clock(component: string): number {
+    return this.now + (this.skewUs.get(component) ?? 0);
+  }
+
+  /** Alarms per second now (storms multiply the base rate). */
+  alarmRate(): number {
+    return this.opts.ratePerSecond * this.faults.rateFactor(this.now);
+  }
+
+  /** Writes a record of `component` (rendered with `clock(component)`), unless it is silent. */
+  emit(subsystem: Subsystem, component: string, record: string): Emitted {
+    const local = this.clock(component);
+    const writtenUs = precise(subsystem) ? local : Math.floor(local / 1000) * 1000;
+    if (this.silent.has(component)) return { writtenUs, corrupt: false, unlogged: true };
+    return { writtenUs, corrupt: this.out.write(subsystem, component, record), unlogged: false };
   }
 
   /** Records an alarm step that was just emitted. */
-  step(
-    flow: Flow,
-    subsystem: Subsystem,
-    component: string,
-    step: string,
-    emitted: { ts: string; corrupt: boolean },
-  ): void {
-    const s: TruthStep = { subsystem, component, step, ts: emitted.ts };
-    if (emitted.corrupt) s.corrupt = true;
+  step(flow: Flow, subsystem: Subsystem, component: string, step: string, e: Emitted, ids: StepIds): void {
+    const s: TruthStep = {
+      subsystem,
+      component,
+      step,
+      ts: truthTs(e.writtenUs),
+      true_ts: truthTs(this.now),
+      ids,
+    };
+    if (e.corrupt) s.corrupt = true;
+    if (e.unlogged) s.unlogged = true;
     flow.truth.steps.push(s);
+    if (!flow.times.has(step)) flow.times.set(step, this.now);
   }
 
   /** Schedules a step of `flow`; the flow's truth is written once nothing is pending any more. */
@@ -127,16 +183,34 @@ export class World {
     });
   }
 
+  /** An alarm that was not handled is written once it is lost (horizon), so its outcome is final. */
   private finishFlow(flow: Flow): void {
-    this.flows.delete(flow);
+    const lostUs = flow.times.get('sensor.alarm')! + HORIZON_S * 1_000_000;
+    if (!isHandled(flow) && this.now < lostUs) this.after(lostUs - this.now, () => this.writeFlow(flow));
+    else this.writeFlow(flow);
+  }
+
+  private writeFlow(flow: Flow): void {
+    if (!this.flows.delete(flow)) return;
+    settle(flow, this.now);
     this.out.truth(flow.truth);
   }
 
-  /** Ends the run: alarms still under way and outages still running go to the truth as they are. */
-  finish(): void {
-    for (const flow of this.flows) this.out.truth(flow.truth);
+  /**
+   * Ends the run at `endUs`: alarms still under way and outages still running go to the truth as
+   * they are, then the edges, the health intervals, the scenarios and the run itself.
+   */
+  finish(endUs: number, run: { mode: 'batch' | 'realtime'; seed: number }): void {
+    for (const flow of this.flows) {
+      settle(flow, endUs);
+      this.out.truth(flow.truth);
+    }
     this.flows.clear();
     for (const o of this.outages.values()) this.out.truth(o);
     this.outages.clear();
+    this.edges.finish();
+    for (const h of this.health.records(endUs)) this.out.truth(h);
+    for (const s of this.faults.records()) this.out.truth(s);
+    this.out.truth(this.faults.runRecord(run.mode, run.seed, endUs));
   }
 }

@@ -81,6 +81,14 @@ export class RotatingWriter {
     this.pendingLines = 0;
   }
 
+  /** Rotates now, whatever the size (an empty file is left alone); true when it rotated. */
+  rotateNow(): boolean {
+    if (this.size + this.pendingBytes === 0) return false;
+    this.flush();
+    this.rotate();
+    return true;
+  }
+
   close(): void {
     this.flush();
     closeSync(this.fd);

@@ -9,11 +9,11 @@ export type ValueFn = (fields: Fields) => string | undefined;
 
 /** Reads a field by name; `a.b` reaches into nested objects when no field is literally named so. */
 export function getField(fields: Fields, name: string): AttrValue | undefined {
-  if (name in fields) return fields[name];
+  if (Object.hasOwn(fields, name)) return fields[name];
   let cur: AttrValue | undefined = fields;
   for (const part of name.split('.')) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, AttrValue>)[part];
+    cur = Object.hasOwn(cur, part) ? (cur as Record<string, AttrValue>)[part] : undefined;
   }
   return cur;
 }

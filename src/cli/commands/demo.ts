@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
+import { parseScenarios, planScenarios, SCENARIO_HELP } from '../../sim/scenarios.ts';
 import { simulate } from '../../sim/simulate.ts';
 import { intFlag, parseFlags } from '../args.ts';
 import { runServer, untilSignal } from '../run-server.ts';
@@ -11,11 +12,13 @@ import { runServer, untilSignal } from '../run-server.ts';
 export const DEMO_CONFIG = fileURLToPath(new URL('../../../config/demo/mortar.yaml', import.meta.url));
 
 const HELP = `usage: mortar demo [--port N] [--host HOST] [--data DIR] [--rate R] [--seed N] [--rotate-bytes N]
+                   [--scenario LIST]
 
 Starts the demo: simulator (writing into DIR/sim), pipelines, warehouse (DIR/mortar.duckdb) and
 the web UI. Defaults: --port 8080, --host 127.0.0.1, --data ./data, --rate 2 alarms/s; the
 simulator rotates its files at --rotate-bytes (default 1 MiB) and keeps --keep-rotated old
-files (default 5).`;
+files (default 5). --scenario adds faults, timed from the start (the truth is DIR/sim/truth.jsonl):
+${SCENARIO_HELP}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(
@@ -28,9 +31,13 @@ export async function run(argv: string[]): Promise<number> {
       seed: { type: 'string', default: '1' },
       'rotate-bytes': { type: 'string' },
       'keep-rotated': { type: 'string' },
+      scenario: { type: 'string' },
     },
     HELP,
   );
+  const scenarios = values.scenario as string | undefined;
+  // A bad scenario stops the demo before it starts, not the simulator after.
+  if (scenarios !== undefined) planScenarios(parseScenarios(scenarios), { startUs: 0 });
   const config = loadConfig(DEMO_CONFIG, { dataDir: values.data as string });
   const rate = Number(values.rate);
   if (!(rate > 0 && rate <= 10_000))
@@ -44,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: intFlag('seed', values.seed as string, 1),
     ratePerSecond: rate,
     mode: 'realtime',
+    scenarios,
     rotateBytes:
       values['rotate-bytes'] === undefined
         ? undefined

@@ -4,20 +4,23 @@
 
 import { isUserError, UserError } from '../../events/errors.ts';
 import { parseDurationMs } from '../../events/time.ts';
+import { SCENARIO_HELP } from '../../sim/scenarios.ts';
 import { type SimulateProgress, type SimulateSummary, simulate } from '../../sim/simulate.ts';
 import { intFlag, parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar simulate --out DIR [--duration D] [--seed N] [--rate R] [--realtime]
-                       [--start ISO] [--rotate-bytes N] [--keep-rotated N]
+                       [--scenario LIST] [--start ISO] [--rotate-bytes N] [--keep-rotated N]
 
 Writes the simulated security installation's logs under DIR/<subsystem>/<component>.log, the
-ground truth DIR/truth.jsonl and DIR/manifest.json.
+ground truth DIR/truth.jsonl (described in src/sim/TRUTH.md) and DIR/manifest.json.
 
   --out DIR          output directory (created if missing)
   --duration D       how long to simulate: 30s, 10m, 1h, 2d (batch mode needs it)
   --seed N           random seed (default 1); the same seed gives identical files in batch mode
   --rate R           alarms per second (default 2)
   --realtime         follow the wall clock and run until Ctrl-C (or --duration)
+  --scenario LIST    faults to add, comma separated, each NAME or NAME:key=value:...
+${SCENARIO_HELP}
   --start ISO        batch mode: simulated start time (default 2026-01-01T00:00:00Z)
   --rotate-bytes N   rotate a log file when it would pass N bytes (default 1048576)
   --keep-rotated N   rotated files kept per log (default 5)`;
@@ -41,6 +44,7 @@ async function simulateCommand(argv: string[]): Promise<number> {
       duration: { type: 'string', short: 'd' },
       rate: { type: 'string' },
       realtime: { type: 'boolean', default: false },
+      scenario: { type: 'string' },
       start: { type: 'string' },
       'rotate-bytes': { type: 'string' },
       'keep-rotated': { type: 'string' },
@@ -83,6 +87,7 @@ async function simulateCommand(argv: string[]): Promise<number> {
       seed: intFlag('seed', values.seed as string | undefined, 1, 0, 0xffffffff),
       durationMs,
       ratePerSecond: rate,
+      scenarios: values.scenario as string | undefined,
       mode: realtime ? 'realtime' : 'batch',
       start,
       rotateBytes: intFlag('rotate-bytes', values['rotate-bytes'] as string | undefined, 1024 * 1024, 1024),
@@ -155,6 +160,7 @@ function renderSummary(s: SimulateSummary, out: string): string {
     .join(', ');
   return [
     `${s.mode} run, seed ${s.seed}: ${s.start} .. ${s.end} (${clock(s.simulatedMs)})`,
+    `  scenarios  ${s.scenarios.join(', ')}`,
     `  lines      ${n(s.totalLines)} (${Object.entries(s.lines)
       .map(([k, v]) => `${k} ${n(v)}`)
       .join(', ')})`,
