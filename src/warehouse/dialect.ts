@@ -26,6 +26,8 @@ export interface Dialect {
   jsonText(column: SqlNode, key: string): Sql;
   /** Aggregate: the `q` quantile (0..1) of `value`, interpolated. */
   quantile(value: SqlNode, q: number): Sql;
+  /** Expression: the smallest of several values, NULLs ignored (NULL only when all are NULL). */
+  leastOf(values: readonly SqlNode[]): Sql;
   /** Aggregate: `value` of the row with the smallest `by` in the group. */
   argMin(value: SqlNode, by: SqlNode): Sql;
 }

@@ -5,6 +5,7 @@ import { configError } from '../../config/load.ts';
 import type { EventMatch, FlowConfig } from '../../config/schema.ts';
 import type { ErrorDetail } from '../../events/errors.ts';
 import { parseDurationMs } from '../../events/time.ts';
+import { unreachableKeys } from './flow-sql.ts';
 
 export interface FlowStep {
   index: number;
@@ -98,5 +99,7 @@ function defineFlow(name: string, f: FlowConfig, report: Report): FlowDef {
       `horizon (${f.horizon}) must be longer than deadline (${f.deadline})`,
       'an alert is stuck after the deadline and lost after the horizon',
     );
-  return { name, description: f.description, steps, slaUs: us(f.sla), deadlineUs, horizonUs };
+  const def = { name, description: f.description, steps, slaUs: us(f.sla), deadlineUs, horizonUs };
+  for (const problem of unreachableKeys(def)) report(['steps'], problem, 'add emits: KEY to the step whose events carry both ids');
+  return def;
 }

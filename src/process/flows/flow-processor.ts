@@ -39,7 +39,7 @@ export async function processFlow(
   const stepRows: Sql[] = flow.steps.map(
     (
       st,
-    ) => sql`select ${f}, root, t0, ${st.name}, ${st.index}, ${sql.id(`t${st.index}`)}, ${sql.id(`c${st.index}`)}, ${sql.id(`e${st.index}`)}
+    ) => sql`select ${f}, root, root_us, ${st.name}, ${st.index}, ${sql.id(`t${st.index}`)}, ${sql.id(`c${st.index}`)}, ${sql.id(`e${st.index}`)}
       from ${WORK} where ${sql.id(`t${st.index}`)} is not null`,
   );
   const hopRows: Sql[] = flow.steps
@@ -48,7 +48,7 @@ export async function processFlow(
       const from = flow.steps[st.parent!]!;
       const [tf, tt] = [sql.id(`t${from.index}`), sql.id(`t${st.index}`)];
       const sla = st.slaUs ?? null;
-      return sql`select ${f}, root, t0, ${from.name}, ${st.name}, ${sql.id(`c${from.index}`)}, ${sql.id(`c${st.index}`)},
+      return sql`select ${f}, root, root_us, ${from.name}, ${st.name}, ${sql.id(`c${from.index}`)}, ${sql.id(`c${st.index}`)},
           ${tt} - ${tf}, cast(${sla} as bigint), ${sla === null ? sql`false` : sql`${tt} - ${tf} > ${sla}`}
         from ${WORK} where ${tf} is not null and ${tt} is not null`;
     });
@@ -57,7 +57,7 @@ export async function processFlow(
     sql`delete from ${sql.id('flow_alerts')} where ${inWindow}`,
     sql`delete from ${sql.id('flow_steps')} where ${inWindow}`,
     sql`delete from ${sql.id('flow_hops')} where ${inWindow}`,
-    sql`insert into ${sql.id('flow_alerts')} select ${f}, root, t0, state, e2e_us, missing, gaps, ${Date.now() * 1000} from ${WORK}`,
+    sql`insert into ${sql.id('flow_alerts')} select ${f}, root, root_us, state, e2e_us, missing, gaps, ${Date.now() * 1000} from ${WORK}`,
     sql`insert into ${sql.id('flow_steps')} ${sql.join(stepRows, sql` union all `)}`,
     ...(hopRows.length
       ? [sql`insert into ${sql.id('flow_hops')} ${sql.join(hopRows, sql` union all `)}`]

@@ -1,18 +1,22 @@
-// Set-based flow processing: one SQL statement per flow computes, for every alert whose first step
-// falls in a window, the time, component and event of each step, the state of the alert and its
-// end-to-end latency; a second derives the hops. Everything runs on the warehouse engine; only
-// dialect hooks differ. Steps join on the outgoing key of the nearest present ancestor that speaks
-// the same key, so one garbled line in the middle of a path leaves a gap, not a broken alert.
+// Set-based flow processing: one SQL statement per flow computes, for every alert in a window, the
+// time, component and event of each step, the alert's state, end-to-end latency, first missing
+// step and gaps. It runs on the warehouse engine; only dialect hooks differ.
+//
+// Linking: every step's events are mapped to the alert's root id (the first step's key). A step
+// keyed by a bridged id (alarm_id, emitted by a later step) is mapped back through a bridge table
+// built from every event of the flow that carries both ids — so an alert stays linked when any
+// single line is missing or garbled, including its first one (the alert then starts at its earliest
+// seen step and the missing ones are gaps, not losses).
 import type { EventMatch } from '../../config/schema.ts';
 import type { Dialect } from '../../warehouse/dialect.ts';
 import { type Sql, type SqlNode, sql } from '../../warehouse/sql.ts';
 import type { FlowDef, FlowStep } from './definition.ts';
 
 export interface FlowWindow {
-  /** Alerts whose first step is in [fromUs, toUs). */
+  /** Alerts whose first seen step is in [fromUs, toUs). */
   fromUs: number;
   toUs: number;
-  /** Event-time "now": wall clock when live, the newest event time when processing history. */
+  /** Event-time "now": the newest event time (live or history). */
   nowUs: number;
   /** A source silent this long is assumed to have nothing more to say (its watermark follows now). */
   idleUs: number;
@@ -38,30 +42,13 @@ function matchSql(d: Dialect, m: EventMatch): Sql {
   if (m.kind !== undefined) conds.push(eq(col('kind'), m.kind));
   if (m.type !== undefined) conds.push(eq(col('type'), m.type));
   for (const [k, v] of Object.entries(m.attrs ?? {})) conds.push(eq(d.jsonText(col('attrs'), k), v));
-  return sql.join(conds, sql` and `);
+  return conds.length ? sql`(${sql.join(conds, sql` and `)})` : sql`true`;
 }
 
-function stepCte(d: Dialect, step: FlowStep, fromUs: number, toUs: number): Sql {
-  const k = d.mapValue(col('keys'), step.key);
-  const o = d.mapValue(col('keys'), step.out);
-  const ts = col('ts');
-  return sql`${sql.id(`s${step.index}`)} as (
-    select ${k} as k, ${o} as o, min(${d.epochUs(ts)}) as t, ${d.argMin(col('component'), ts)} as c, ${d.argMin(col('id'), ts)} as e
-    from ${col('events')}
-    where ${ts} >= ${sql.ts(fromUs)} and ${ts} < ${sql.ts(toUs)} and ${matchSql(d, step.match)} and ${k} is not null
-    group by k, o)`;
-}
-
-/** Ancestors of a step, nearest first, as long as they emit the key the parent emits. */
-function joinSources(flow: FlowDef, step: FlowStep): number[] {
-  const out: number[] = [];
-  const want = flow.steps[step.parent!]!.out;
-  for (
-    let a: number | undefined = step.parent;
-    a !== undefined && flow.steps[a]!.out === want;
-    a = flow.steps[a]!.parent
-  )
-    out.push(a);
+/** For every key name other than the root's: the key it bridges to (the emitting step's own key). */
+function bridges(flow: FlowDef): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const st of flow.steps) if (st.out !== st.key && !out.has(st.out)) out.set(st.out, st.key);
   return out;
 }
 
@@ -70,31 +57,63 @@ function descendants(flow: FlowDef, i: number): number[] {
   return kids.flatMap((k) => [k, ...descendants(flow, k)]);
 }
 
-/** The per-alert query: root, root time, per step t{i} (µs, NULL if unseen), c{i}, e{i}, state, e2e_us, missing, gaps. */
+/** Checks that every step's key reaches the root key through bridges; returns problems as text. */
+export function unreachableKeys(flow: FlowDef): string[] {
+  const root = flow.steps[0]!.key;
+  const b = bridges(flow);
+  return flow.steps
+    .filter((st) => {
+      const seen = new Set<string>();
+      for (let k: string | undefined = st.key; k !== undefined && !seen.has(k); k = b.get(k)) {
+        if (k === root) return false;
+        seen.add(k);
+      }
+      return true;
+    })
+    .map((st) => `step "${st.name}" is keyed by ${st.key}, which no earlier step bridges to ${root} (emits)`);
+}
+
+/** The per-alert query: root, per step t{i} (µs, NULL if unseen), c{i}, e{i}; root_us, state, e2e_us, missing, gaps. */
 export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
+  const rootKey = flow.steps[0]!.key;
+  const lo = w.fromUs - w.skewUs;
   const hi = w.toUs + flow.horizonUs;
-  const ctes = flow.steps.map((st) =>
-    st.index === 0 ? stepCte(d, st, w.fromUs, w.toUs) : stepCte(d, st, w.fromUs - w.skewUs, hi),
-  );
+  const ts = col('ts');
+  const inWindow = sql`${ts} >= ${sql.ts(lo)} and ${ts} < ${sql.ts(hi)}`;
+  const anyStep = sql.join(flow.steps.map((st) => matchSql(d, st.match)), sql` or `);
+  const key = (name: string) => d.mapValue(col('keys'), name);
+
+  // Bridge tables, one per bridged key name: its value -> root id (resolved through earlier bridges).
+  const b = bridges(flow);
+  const bridgeName = (k: string) => sql.id(`b_${[...b.keys()].indexOf(k)}`);
+  const resolve = (k: string, value: SqlNode): { expr: Sql; joins: Sql[] } => {
+    if (k === rootKey) return { expr: sql`${value}`, joins: [] };
+    return { expr: sql`${bridgeName(k)}.r`, joins: [sql`left join ${bridgeName(k)} on ${bridgeName(k)}.v = ${value}`] };
+  };
+  const bridgeCtes = [...b.keys()].map((k) => {
+    const to = b.get(k)!;
+    const inner = sql`select ${key(k)} as v, min(${key(to)}) as p from ${col('events')}
+      where ${inWindow} and (${anyStep}) and ${key(k)} is not null and ${key(to)} is not null group by v`;
+    if (to === rootKey) return sql`${bridgeName(k)} as (select v, p as r from (${inner}) as x)`;
+    return sql`${bridgeName(k)} as (select x.v, ${bridgeName(to)}.r as r from (${inner}) as x left join ${bridgeName(to)} on ${bridgeName(to)}.v = x.p)`;
+  });
+
+  const stepCte = (st: FlowStep) => {
+    const r = resolve(st.key, key(st.key));
+    const mapped = sql`select ${r.expr} as root, ${d.epochUs(ts)} as us, ${col('component')} as component, ${col('id')} as id, ${ts} as ts
+      from ${col('events')} ${sql.join(r.joins, sql` `)}
+      where ${inWindow} and ${matchSql(d, st.match)} and ${key(st.key)} is not null`;
+    return sql`${sql.id(`s${st.index}`)} as (
+      select root, min(us) as t, ${d.argMin(col('component'), ts)} as c, ${d.argMin(col('id'), ts)} as e
+      from (${mapped}) as x where root is not null group by root)`;
+  };
+
   // One watermark per step: the newest event time of its subsystem, or `now - idle` when that is later.
   const marks = flow.steps.map((st) => {
     const sub = typeof st.match.subsystem === 'string' ? st.match.subsystem : undefined;
-    const seen =
-      sub === undefined
-        ? sql`max(${d.epochUs(col('ts'))})`
-        : sql`max(case when ${col('subsystem')} = ${sub} then ${d.epochUs(col('ts'))} end)`;
+    const seen = sub === undefined ? sql`max(${d.epochUs(ts)})` : sql`max(case when ${col('subsystem')} = ${sub} then ${d.epochUs(ts)} end)`;
     return sql`${seen} as ${sql.id(`w${st.index}`)}`;
   });
-  const joins = flow.steps.slice(1).map((st) => {
-    const on = joinSources(flow, st).map((a) => s(a, 'o'));
-    const key = on.length === 1 ? on[0]! : sql`coalesce(${sql.join(on)})`;
-    return sql`left join ${sql.id(`s${st.index}`)} on ${s(st.index, 'k')} = ${key}`;
-  });
-  const perStep = flow.steps.flatMap((st) => [
-    sql`${s(st.index, 't')} as ${t(st.index)}`,
-    sql`${s(st.index, 'c')} as ${sql.id(`c${st.index}`)}`,
-    sql`${s(st.index, 'e')} as ${sql.id(`e${st.index}`)}`,
-  ]);
   const lagging = new Set(w.lagging ?? []);
   const floorOf = (st: FlowStep) => {
     const subs = st.match.subsystem === undefined ? [...lagging] : [st.match.subsystem].flat();
@@ -104,51 +123,40 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
     const seen = sql`coalesce(m.${sql.id(`w${st.index}`)}, 0)`;
     return sql`case when ${seen} > ${floorOf(st)} then ${seen} else ${floorOf(st)} end as ${sql.id(`wm${st.index}`)}`;
   };
-  const base = sql`select ${s(0, 'k')} as root, ${sql.join(perStep)}, ${sql.join(flow.steps.map(watermark))}
-    from s0 ${sql.join(joins, sql` `)} cross join m`;
+
+  const roots = sql.join(flow.steps.map((st) => sql`select root from ${sql.id(`s${st.index}`)}`), sql` union `);
+  const perStep = flow.steps.flatMap((st) => [
+    sql`${s(st.index, 't')} as ${t(st.index)}`,
+    sql`${s(st.index, 'c')} as ${sql.id(`c${st.index}`)}`,
+    sql`${s(st.index, 'e')} as ${sql.id(`e${st.index}`)}`,
+  ]);
+  // The alert starts at its first step, or at the earliest step seen when that line is missing.
+  const start = sql`coalesce(${s(0, 't')}, ${d.leastOf(flow.steps.slice(1).map((st) => s(st.index, 't')))})`;
+  const joins = flow.steps.map((st) => sql`left join ${sql.id(`s${st.index}`)} on ${s(st.index, 'root')} = r.root`);
+  const base = sql`select r.root as root, ${start} as root_us, ${sql.join(perStep)}, ${sql.join(flow.steps.map(watermark))}
+    from (${roots}) as r ${sql.join(joins, sql` `)} cross join m`;
 
   const required = flow.steps.filter((st) => !st.optional);
+  const rootUs = col('root_us');
   // Missing for good only when neither the step nor anything after it was seen (else it is a gap in the logs).
-  const absent = (st: FlowStep) =>
-    sql.join(
-      [st.index, ...descendants(flow, st.index)].map((i) => sql`${t(i)} is null`),
-      sql` and `,
-    );
+  const absent = (st: FlowStep) => sql.join([st.index, ...descendants(flow, st.index)].map((i) => sql`${t(i)} is null`), sql` and `);
   const overdue = (limitUs: number) =>
-    sql.join(
-      required.map((st) => sql`(${absent(st)} and ${sql.id(`wm${st.index}`)} - ${t(0)} >= ${limitUs})`),
-      sql` or `,
-    );
-  const complete = sql.join(
-    required.map((st) => sql`${t(st.index)} is not null`),
-    sql` and `,
-  );
-  const noneAbsent = sql.join(
-    required.map((st) => sql`not (${absent(st)})`),
-    sql` and `,
-  );
+    sql.join(required.map((st) => sql`(${absent(st)} and ${sql.id(`wm${st.index}`)} - ${rootUs} >= ${limitUs})`), sql` or `);
+  const noneAbsent = sql.join(required.map((st) => sql`not (${absent(st)})`), sql` and `);
   const breaches = flow.steps
     .filter((st) => st.slaUs !== undefined && st.parent !== undefined)
     .map((st) => sql`${t(st.index)} - ${t(st.parent!)} > ${st.slaUs!}`);
-  const e2e = sql`greatest(${sql.join(required.map((st) => sql`coalesce(${t(st.index)}, ${t(0)})`))}) - ${t(0)}`;
+  const e2e = sql`greatest(${sql.join(required.map((st) => sql`coalesce(${t(st.index)}, ${rootUs})`))}) - ${rootUs}`;
   if (flow.slaUs !== undefined) breaches.push(sql`${e2e} > ${flow.slaUs}`);
-  const late = breaches.length
-    ? sql.join(
-        breaches.map((b) => sql`coalesce(${b}, false)`),
-        sql` or `,
-      )
-    : sql`false`;
-  const missing = sql`case ${sql.join(
-    required.map((st) => sql`when ${absent(st)} then ${st.name}`),
-    sql` `,
-  )} end`;
+  const late = breaches.length ? sql.join(breaches.map((x) => sql`coalesce(${x}, false)`), sql` or `) : sql`false`;
+  const missing = sql`case ${sql.join(required.map((st) => sql`when ${absent(st)} then ${st.name}`), sql` `)} end`;
   const gaps = sql.join(
-    required.map((st) => sql`case when ${t(st.index)} is null and not (${absent(st)}) then 1 else 0 end`),
+    flow.steps.map((st) => sql`case when ${t(st.index)} is null and not (${absent(st)}) then 1 else 0 end`),
     sql` + `,
   );
 
-  return sql`with ${sql.join(ctes)},
-    m as (select ${sql.join(marks)} from ${col('events')} where ${col('ts')} >= ${sql.ts(w.fromUs - flow.horizonUs)} and ${col('ts')} < ${sql.ts(hi)}),
+  return sql`with ${sql.join([...bridgeCtes, ...flow.steps.map(stepCte)])},
+    m as (select ${sql.join(marks)} from ${col('events')} where ${ts} >= ${sql.ts(w.fromUs - flow.horizonUs)} and ${ts} < ${sql.ts(hi)}),
     b as (${base})
     select *, case
         when ${noneAbsent} then (case when ${late} then 'late' else 'complete' end)
@@ -157,7 +165,6 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
         else 'in_flight' end as state,
       case when ${noneAbsent} then ${e2e} end as e2e_us,
       ${missing} as missing,
-      ${gaps} as gaps,
-      (${complete}) as all_seen
-    from b`;
+      ${gaps} as gaps
+    from b where root_us >= ${w.fromUs} and root_us < ${w.toUs}`;
 }

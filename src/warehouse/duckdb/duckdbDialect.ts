@@ -62,6 +62,10 @@ export const duckdbDialect: Dialect = Object.freeze({
     return sql`quantile_cont(${value}, ${q})`;
   },
 
+  leastOf(values: readonly SqlNode[]) {
+    return sql`least(${sql.join(values)})`;
+  },
+
   argMin(value: SqlNode, by: SqlNode) {
     return sql`arg_min(${value}, ${by})`;
   },
