@@ -160,7 +160,7 @@ describe(`alarm flow under ${SCENARIOS}`, () => {
         from flow_hops where from_step = 'sensor' group by from_component order by from_component`,
     );
     const byComponent = Object.fromEntries(
-      rows.map((r) => [String(r.from_component), [Number(r.n), Number(r.neg)]]),
+      rows.map((r) => [String(r.from_component), [Number(r.n), Number(r.neg)] as [number, number]]),
     );
     // Only hops slower than the skew itself (a gateway failover holds alarms for seconds) stay positive.
     expect(byComponent['sc-02']![1]).toBeGreaterThan(byComponent['sc-02']![0] * 0.95);
