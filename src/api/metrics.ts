@@ -1,6 +1,7 @@
 // Self-metrics in the Prometheus text exposition format (version 0.0.4) for GET /metrics:
 // per-pipeline record counters and source lag, commit counters, stored events per subsystem.
 import type { IngestStatus } from '../pipeline/ingest.ts';
+import type { FlowRunnerStats } from '../process/flows/flow-runner.ts';
 import type { LiveTotals } from './live.ts';
 
 type Sample = [labels: Record<string, string>, value: number];
@@ -18,7 +19,11 @@ function family(name: string, type: 'counter' | 'gauge', help: string, samples: 
   return lines.join('\n');
 }
 
-export function prometheusText(status: IngestStatus | undefined, live: LiveTotals): string {
+export function prometheusText(
+  status: IngestStatus | undefined,
+  live: LiveTotals,
+  flows?: FlowRunnerStats,
+): string {
   const pipelines = Object.entries(status?.pipelines ?? {});
   const per = (pick: (p: IngestStatus['pipelines'][string]) => number | undefined): Sample[] =>
     pipelines.map(([pipeline, p]) => [{ pipeline }, pick(p) ?? 0]);
@@ -98,5 +103,15 @@ export function prometheusText(status: IngestStatus | undefined, live: LiveTotal
       Object.entries(live.bySubsystem).map(([subsystem, n]) => [{ subsystem }, n]),
     ),
     family('mortar_stored_dead_letters', 'gauge', 'Dead letters in the warehouse.', [[{}, live.deadLetters]]),
+    family('mortar_flow_runs_total', 'counter', 'Flow processing runs.', [[{}, flows?.runs ?? 0]]),
+    family('mortar_flow_failures_total', 'counter', 'Flow processing runs that failed.', [
+      [{}, flows?.failures ?? 0],
+    ]),
+    family('mortar_flow_run_seconds', 'gauge', 'Duration of the last flow processing run.', [
+      [{}, (flows?.lastRunMs ?? 0) / 1000],
+    ]),
+    family('mortar_flow_lag_seconds', 'gauge', 'Wall clock minus the event time the last flow run reached.', [
+      [{}, flows?.lastNowUs === undefined ? 0 : Date.now() / 1000 - flows.lastNowUs / 1e6],
+    ]),
   ].join('\n')}\n`;
 }

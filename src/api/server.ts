@@ -12,6 +12,7 @@ import type { MortarEvent } from '../events/event.ts';
 import { usToIso } from '../events/time.ts';
 import type { Ingest } from '../pipeline/ingest.ts';
 import type { FlowDef } from '../process/flows/definition.ts';
+import type { FlowRunner } from '../process/flows/flow-runner.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { errorResponse } from './errors.ts';
 import type { LiveTotals } from './live.ts';
@@ -36,6 +37,7 @@ export interface AppDeps {
   ingest?: Ingest;
   /** Declared flows (their derived tables are kept up to date by the flow runner). */
   flows?: FlowDef[];
+  flowRunner?: FlowRunner;
   version: string;
   /** Directory of the built web app (index.html + assets); omitted: API only. */
   webDir?: string;
@@ -153,7 +155,7 @@ export function createApp(deps: AppDeps): Hono {
   flowRoutes(app, { warehouse, flows: deps.flows ?? [], config });
 
   app.get('/metrics', (c) =>
-    c.text(prometheusText(deps.ingest?.status(), live), 200, {
+    c.text(prometheusText(deps.ingest?.status(), live, deps.flowRunner?.stats()), 200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     }),
   );

@@ -46,7 +46,16 @@ export async function runServer(
         .map(([name]) => subsystemOf[name]!),
     onError: (e) => log(`flows: processing failed, will retry: ${String(e)}`),
   });
-  const app = createApp({ config, warehouse, live, ingest, flows, version: VERSION, webDir: WEB_DIR });
+  const app = createApp({
+    config,
+    warehouse,
+    live,
+    ingest,
+    flows,
+    flowRunner,
+    version: VERSION,
+    webDir: WEB_DIR,
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolveServer(s));
     s.once('error', reject);
