@@ -16,9 +16,11 @@ export default defineConfig({
     emptyOutDir: true,
     // Every file of the build (lazy chunks too), read by the service worker to cache and prune assets.
     manifest: 'asset-manifest.json',
-    // ECharts is split off by the lazy chart import; it is the only big chunk.
+    // ECharts and the topology map (React Flow) are split off by lazy imports; ELK runs in a worker.
     chunkSizeWarningLimit: 700,
   },
+  // The topology map's layout engine (ELK) runs in a module worker of its own.
+  worker: { format: 'es' },
   server: {
     proxy: {
       '/api': { target: process.env.MORTAR_API ?? 'http://127.0.0.1:8080', changeOrigin: false },

@@ -51,7 +51,7 @@ describe('events page', () => {
     await page.goto(`${demo!.url}events`);
     await expect(page.title()).resolves.toBe('Mortar');
     await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
-    await page.getByRole('navigation', { name: 'Main' }).getByText('Topology').waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByText('Cockpit').waitFor();
     await page.locator('[data-testid="live-indicator"][data-status="live"]').waitFor({ timeout: 15_000 });
   });
 

@@ -62,3 +62,33 @@ export function formatBytes(n: number): string {
 export function formatPerSecond(n: number): string {
   return n === 0 ? '0/s' : `${n < 10 ? formatRate(n) : count.format(n)}/s`;
 }
+
+const msFmt1 = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+const msFmt2 = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+
+/** A latency: "0.8 ms", "4.5 ms", "194 ms", "1.86 s", "12.3 s", "2.5 min"; negative values keep their sign. */
+export function formatMs(ms: number): string {
+  const a = Math.abs(ms);
+  const sign = ms < 0 ? '−' : '';
+  if (a < 10) return `${sign}${msFmt1.format(a)} ms`;
+  if (a < 1000) return `${sign}${count.format(a)} ms`;
+  if (a < 10_000) return `${sign}${msFmt2.format(a / 1000)} s`;
+  if (a < 60_000) return `${sign}${msFmt1.format(a / 1000)} s`;
+  return `${sign}${msFmt1.format(a / 60_000)} min`;
+}
+
+/** A share as a percentage: "0 %", "<0.1 %", "0.4 %", "12 %". */
+export function formatPercent(ratio: number): string {
+  const p = ratio * 100;
+  if (p === 0) return '0 %';
+  if (p < 0.1) return '<0.1 %';
+  return `${p < 10 ? msFmt1.format(p) : count.format(p)} %`;
+}
+
+/** How long ago an instant was, from `now` (ms): "just now", "12 s ago", "4 min ago". */
+export function formatAgo(iso: string, now: number = Date.now()): string {
+  const s = (now - Date.parse(iso)) / 1000;
+  if (!Number.isFinite(s)) return '';
+  if (s < 2) return 'just now';
+  return `${formatDuration(s)} ago`;
+}

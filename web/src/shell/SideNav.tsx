@@ -16,10 +16,10 @@ const GROUPS: { label: string; items: NavItem[] }[] = [
   {
     label: 'Monitor',
     items: [
+      { label: 'Cockpit', icon: 'topology', href: '/cockpit' },
       { label: 'Events', icon: 'events', href: '/events' },
-      { label: 'Topology', icon: 'topology', soon: 'How the subsystems are connected' },
       { label: 'Health', icon: 'health', soon: 'Health per component, rolled up' },
-      { label: 'Alerts', icon: 'alerts', soon: 'How quickly alerts move, stuck and lost ones' },
+      { label: 'Alert flows', icon: 'alerts', href: '/flows' },
       { label: 'Reports', icon: 'reports', soon: 'Declared reports with filters and drill-down' },
       { label: 'Catalog', icon: 'catalog', soon: 'What each source produces' },
     ],
