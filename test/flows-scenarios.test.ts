@@ -5,20 +5,12 @@
 // "Linkable" and "observable" exclude only what no log reader could know (TRUTH.md): an alarm whose
 // sole bridging line (alarm.raised: alarm_ref -> alarm_id) was garbled or never written, and, for
 // outcomes, alarms with any garbled or unwritten step.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.ts';
-import { waitUntilIdle } from '../src/pipeline/idle.ts';
-import { startIngest } from '../src/pipeline/ingest.ts';
 import { defineFlows, type FlowDef } from '../src/process/flows/definition.ts';
 import { ensureFlowTables, newestEventUs, processFlow } from '../src/process/flows/flow-processor.ts';
-import { simulate } from '../src/sim/simulate.ts';
-import { openWarehouse } from '../src/warehouse/open.ts';
 import { sql } from '../src/warehouse/sql.ts';
 import type { Warehouse } from '../src/warehouse/warehouse.ts';
+import { DEMO_STEP_OF, isoUs, simulatedWarehouse } from './support/simulated-warehouse.ts';
 
 interface Step {
   step: string;
@@ -35,24 +27,9 @@ interface Alarm {
   lost_from: string | null;
 }
 
-const CONFIG = fileURLToPath(new URL('../config/demo/mortar.yaml', import.meta.url));
 const START = Date.parse('2026-01-01T00:00:00Z') * 1000;
 const SCENARIOS = 'failover,storm,console-stall,clock-skew,silent,corrupt,rotation-burst';
-const STEP_OF: Record<string, string> = {
-  'sensor.alarm': 'sensor',
-  'gateway.forwarded': 'gateway',
-  'alarm.raised': 'raised',
-  'alarm.dispatched': 'dispatched',
-  'video.bookmark': 'video',
-  'console.displayed': 'displayed',
-  'console.acknowledged': 'operator-ack',
-  'alarm.acknowledged': 'acknowledged',
-  'alarm.cleared': 'cleared',
-};
-const isoUs = (iso: string) => {
-  const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/.exec(iso)!;
-  return Date.parse(`${m[1]}Z`) * 1000 + Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
-};
+const STEP_OF = DEMO_STEP_OF;
 const hidden = (s: Step) => Boolean(s.corrupt || s.unlogged);
 
 let warehouse: Warehouse;
@@ -61,25 +38,19 @@ let alarms: Alarm[];
 let endUs: number;
 
 beforeAll(async () => {
-  const data = mkdtempSync(join(tmpdir(), 'mortar-scenarios-'));
-  await simulate({
-    outDir: join(data, 'sim'),
-    seed: 5,
-    durationMs: 40 * 60_000,
-    ratePerSecond: 2,
-    start: new Date(START / 1000),
-    scenarios: SCENARIOS,
-  });
-  alarms = readFileSync(join(data, 'sim', 'truth.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('"kind":"alarm"'))
-    .map((l) => JSON.parse(l) as Alarm);
-  const config = loadConfig(CONFIG, { dataDir: data });
-  [flow] = defineFlows(config) as [FlowDef];
-  warehouse = await openWarehouse({ type: 'duckdb', path: join(data, 'mortar.duckdb') });
-  const ingest = await startIngest(config, warehouse);
-  await waitUntilIdle(ingest);
-  await ingest.stop();
+  const sim = await simulatedWarehouse(
+    {
+      seed: 5,
+      durationMs: 40 * 60_000,
+      ratePerSecond: 2,
+      start: new Date(START / 1000),
+      scenarios: SCENARIOS,
+    },
+    'mortar-scenarios-',
+  );
+  warehouse = sim.warehouse;
+  alarms = sim.truth<Alarm>('alarm');
+  [flow] = defineFlows(sim.config) as [FlowDef];
   await ensureFlowTables(warehouse);
   endUs = (await newestEventUs(warehouse))!;
   await processFlow(warehouse, flow, {
@@ -114,7 +85,9 @@ describe(`alarm flow under ${SCENARIOS}`, () => {
     expect(alarms.length - linkable.length).toBeLessThan(alarms.length * 0.01);
     expect(wrong.map((a) => a.alarm_ref)).toEqual([]);
     // Alarms whose first line is missing (silent or garbled sensor) are still tracked from their first seen step.
-    const rootless = linkable.filter((a) => hidden(a.steps[0]!) && a.steps.some((x) => STEP_OF[x.step] && !hidden(x)));
+    const rootless = linkable.filter(
+      (a) => hidden(a.steps[0]!) && a.steps.some((x) => STEP_OF[x.step] && !hidden(x)),
+    );
     expect(rootless.length).toBeGreaterThan(50);
     const roots = new Set(
       (await warehouse.query(sql`select root from flow_alerts`)).map((r) => String(r.root)),
