@@ -4,9 +4,9 @@
 // in the URL, the component level, a past window and back to live; the alarm flow's hop table fills
 // with counts, and an alert opens its path with the raw line of each step. Lost and stuck alerts are
 // random in the demo, so they are checked only when there are some. Screenshots go to SCREENS_DIR.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Demo, ensureWebBuild, launchBrowser, screenshotPath, startDemo } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath } from './helpers.ts';
+import { useBrowserSuite } from './useBrowserSuite.ts';
 
 const SUBSYSTEMS = ['sensors', 'gateway', 'alarm-server', 'video', 'console'];
 const DECLARED = [
@@ -18,49 +18,23 @@ const DECLARED = [
 ];
 
 describe('cockpit and alert flows pages', () => {
-  let demo: Demo | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  const pageErrors: string[] = [];
+  const suite = useBrowserSuite();
 
-  beforeAll(async () => {
-    ensureWebBuild();
-    demo = await startDemo();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-  });
-
-  beforeEach(({ task, onTestFailed }) => {
-    onTestFailed(async () => {
-      await page?.screenshot({
-        path: screenshotPath(`failed-${task.name.replace(/\W+/g, '-')}`),
-        fullPage: true,
-      });
-      console.error(`--- demo output ---\n${demo?.output().slice(-4000)}`);
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.stop();
-  });
-
-  const edge = (id: string) => page.locator(`[data-testid="map-edge"][data-edge="e:${id}"]`);
+  const edge = (id: string) => suite.page.locator(`[data-testid="map-edge"][data-edge="e:${id}"]`);
   const mapReady = () =>
-    page.locator('[data-testid="topology-map"][data-layout="ready"]').waitFor({ timeout: 30_000 });
-  const param = (name: string) => new URL(page.url()).searchParams.get(name);
+    suite.page.locator('[data-testid="topology-map"][data-layout="ready"]').waitFor({ timeout: 30_000 });
+  const param = (name: string) => new URL(suite.page.url()).searchParams.get(name);
 
   it('shows the five subsystems and the declared edges with their status', async () => {
-    await page.goto(`${demo!.url}cockpit`);
-    await page.getByRole('heading', { name: 'Cockpit', level: 1 }).waitFor();
-    const nav = page.getByRole('navigation', { name: 'Main' });
+    await suite.page.goto(`${suite.demo.url}cockpit`);
+    await suite.page.getByRole('heading', { name: 'Cockpit', level: 1 }).waitFor();
+    const nav = suite.page.getByRole('navigation', { name: 'Main' });
     await expect(nav.getByRole('link', { name: 'Cockpit' }).getAttribute('aria-current')).resolves.toBe(
       'page',
     );
     await mapReady();
     for (const name of SUBSYSTEMS) {
-      const node = page.locator(`[data-testid="map-node"][data-node="${name}"]`);
+      const node = suite.page.locator(`[data-testid="map-node"][data-node="${name}"]`);
       await node.waitFor();
       await expect(node.textContent()).resolves.toContain(name);
     }
@@ -75,21 +49,21 @@ describe('cockpit and alert flows pages', () => {
         .poll(() => edge(id).getAttribute('data-status'), { timeout: 45_000, interval: 500 })
         .toBe('ok');
     }
-    const label = page.locator('[data-testid="map-edge-label"][data-edge="e:sensors>gateway"]');
+    const label = suite.page.locator('[data-testid="map-edge-label"][data-edge="e:sensors>gateway"]');
     await expect.poll(() => label.textContent(), { timeout: 10_000 }).toMatch(/p95 .*ms.* lost/);
     // The connections table below the map lists every declared edge with its status.
-    const statuses = await page
+    const statuses = await suite.page
       .locator('[data-testid="connections-table"] [data-testid="connection-status"]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     expect(statuses.length).toBeGreaterThanOrEqual(DECLARED.length);
-    await page.getByTestId('map-legend').getByText('Health').waitFor();
-    await page.waitForTimeout(400); // the view settles after the first fit
-    await page.screenshot({ path: screenshotPath('cockpit'), fullPage: true });
+    await suite.page.getByTestId('map-legend').getByText('Health').waitFor();
+    await suite.page.waitForTimeout(400); // the view settles after the first fit
+    await suite.page.screenshot({ path: screenshotPath('cockpit'), fullPage: true });
   });
 
   it('opens an edge in the side panel, with the selection in the URL', async () => {
-    await page.locator('[data-testid="map-edge-label"][data-edge="e:gateway>alarm-server"]').click();
-    const detail = page.getByTestId('edge-detail');
+    await suite.page.locator('[data-testid="map-edge-label"][data-edge="e:gateway>alarm-server"]').click();
+    const detail = suite.page.getByTestId('edge-detail');
     await detail.waitFor();
     expect(param('sel')).toBe('e:gateway>alarm-server');
     await expect(detail.getAttribute('data-status')).resolves.toBe('ok');
@@ -97,32 +71,32 @@ describe('cockpit and alert flows pages', () => {
     expect(text).toContain('forwarded alarms');
     expect(text).toContain('Last seen');
     expect(text).toMatch(/p95\s*\d/);
-    await page.waitForTimeout(500); // the map refits beside the panel
-    await page.screenshot({ path: screenshotPath('cockpit-edge'), fullPage: true });
+    await suite.page.waitForTimeout(500); // the map refits beside the panel
+    await suite.page.screenshot({ path: screenshotPath('cockpit-edge'), fullPage: true });
 
     // A node opens its own details; a reload keeps the selection; Esc closes the panel.
-    await page.locator('[data-testid="map-node"][data-node="gateway"]').click();
-    await page.getByTestId('subsystem-detail').waitFor();
+    await suite.page.locator('[data-testid="map-node"][data-node="gateway"]').click();
+    await suite.page.getByTestId('subsystem-detail').waitFor();
     expect(param('sel')).toBe('n:gateway');
-    await page.reload();
-    await page.getByTestId('subsystem-detail').waitFor({ timeout: 20_000 });
-    await expect(page.getByTestId('subsystem-detail').textContent()).resolves.toContain('gw-a');
-    await page.getByRole('button', { name: 'Close the details' }).press('Escape');
-    await expect.poll(() => page.getByTestId('topology-panel').count()).toBe(0);
+    await suite.page.reload();
+    await suite.page.getByTestId('subsystem-detail').waitFor({ timeout: 20_000 });
+    await expect(suite.page.getByTestId('subsystem-detail').textContent()).resolves.toContain('gw-a');
+    await suite.page.getByRole('button', { name: 'Close the details' }).press('Escape');
+    await expect.poll(() => suite.page.getByTestId('topology-panel').count()).toBe(0);
     expect(param('sel')).toBeNull();
   });
 
   it('shows the component level', async () => {
-    await page.getByRole('button', { name: 'Components', exact: true }).click();
+    await suite.page.getByRole('button', { name: 'Components', exact: true }).click();
     await expect.poll(() => param('level')).toBe('component');
     await mapReady();
     for (const c of ['gw-a', 'as-1', 'vms-1'])
-      await page.locator(`[data-testid="map-component"][data-node="${c}"]`).waitFor();
-    const observed = page.locator('[data-testid="map-edge"][data-edge^="c:"]');
+      await suite.page.locator(`[data-testid="map-component"][data-node="${c}"]`).waitFor();
+    const observed = suite.page.locator('[data-testid="map-edge"][data-edge^="c:"]');
     await expect.poll(() => observed.count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    await page.waitForTimeout(400);
-    await page.screenshot({ path: screenshotPath('cockpit-components'), fullPage: true });
-    await page.getByRole('button', { name: 'Subsystems', exact: true }).click();
+    await suite.page.waitForTimeout(400);
+    await suite.page.screenshot({ path: screenshotPath('cockpit-components'), fullPage: true });
+    await suite.page.getByRole('button', { name: 'Subsystems', exact: true }).click();
     await expect.poll(() => param('level')).toBeNull();
   });
 
@@ -130,69 +104,72 @@ describe('cockpit and alert flows pages', () => {
     const d = new Date(Date.now() - 60_000);
     const pad = (n: number) => String(n).padStart(2, '0');
     const local = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-    await page.getByTestId('time-jump').fill(local);
-    await page.getByRole('button', { name: 'Go', exact: true }).click();
+    await suite.page.getByTestId('time-jump').fill(local);
+    await suite.page.getByRole('button', { name: 'Go', exact: true }).click();
     await expect.poll(() => param('at')).not.toBeNull();
-    await page.getByTestId('time-window').waitFor();
+    await suite.page.getByTestId('time-window').waitFor();
     await mapReady();
-    await page.locator('[data-testid="map-node"][data-node="sensors"]').waitFor();
-    await page.getByRole('button', { name: '15 min', exact: true }).click();
+    await suite.page.locator('[data-testid="map-node"][data-node="sensors"]').waitFor();
+    await suite.page.getByRole('button', { name: '15 min', exact: true }).click();
     await expect.poll(() => param('range')).toBe('15m');
     expect(param('at')).not.toBeNull();
-    await page.getByRole('button', { name: 'Back to live' }).click();
+    await suite.page.getByRole('button', { name: 'Back to live' }).click();
     await expect.poll(() => param('at')).toBeNull();
     expect(param('range')).toBe('15m');
   });
 
   it('lists the hops of the alarm flow with non-zero counts', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alert flows' }).click();
-    await page.getByRole('heading', { name: 'Alert flows', level: 1 }).waitFor();
-    await page.getByTestId('flow-summary').getByText('alarm').first().waitFor({ timeout: 20_000 });
-    const counts = page.locator('[data-testid="hops-table"] [data-testid="hop-count"]');
+    await suite.page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Alert flows' })
+      .click();
+    await suite.page.getByRole('heading', { name: 'Alert flows', level: 1 }).waitFor();
+    await suite.page.getByTestId('flow-summary').getByText('alarm').first().waitFor({ timeout: 20_000 });
+    const counts = suite.page.locator('[data-testid="hops-table"] [data-testid="hop-count"]');
     await expect.poll(() => counts.count(), { timeout: 45_000, interval: 500 }).toBeGreaterThanOrEqual(2);
     const values = await counts.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
     expect(values.every((n) => n > 0)).toBe(true);
-    const hops = await page
+    const hops = await suite.page
       .locator('[data-testid="hops-table"] tbody tr[data-key]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
     expect(hops).toContain('sensor>gateway');
-    await page.getByTestId('hop-chart').locator('canvas').first().waitFor();
+    await suite.page.getByTestId('hop-chart').locator('canvas').first().waitFor();
     await expect(
-      page.getByTestId('stat-complete').locator('[data-value]').getAttribute('data-value'),
+      suite.page.getByTestId('stat-complete').locator('[data-value]').getAttribute('data-value'),
     ).resolves.toMatch(/^\d+$/);
     // Lost or stuck alerts are random in the demo: when there are some, the default list shows them.
     const problems = await Promise.all(
       ['stuck', 'lost'].map(async (s) =>
-        Number(await page.getByTestId(`stat-${s}`).locator('[data-value]').getAttribute('data-value')),
+        Number(await suite.page.getByTestId(`stat-${s}`).locator('[data-value]').getAttribute('data-value')),
       ),
     );
     if (problems.some((n) => n > 0)) {
-      const rows = page.locator('[data-testid="alerts-table"] [data-testid="alert-state"]');
+      const rows = suite.page.locator('[data-testid="alerts-table"] [data-testid="alert-state"]');
       await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThan(0);
       const states = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
       expect(states.every((s) => s === 'late' || s === 'stuck' || s === 'lost')).toBe(true);
     }
-    await page.waitForTimeout(400); // the chart's entry animation
-    await page.screenshot({ path: screenshotPath('flows'), fullPage: true });
+    await suite.page.waitForTimeout(400); // the chart's entry animation
+    await suite.page.screenshot({ path: screenshotPath('flows'), fullPage: true });
   });
 
   it("opens an alert's path with the raw line of each step", async () => {
     // Complete alerts are there within seconds; add them to the list's states.
-    await page.locator('.chip[data-value="complete"]').click();
+    await suite.page.locator('.chip[data-value="complete"]').click();
     await expect.poll(() => param('state')).toContain('complete');
-    const complete = page.locator('[data-testid="alerts-table"] tbody tr[data-key]', {
-      has: page.locator('[data-state="complete"]'),
+    const complete = suite.page.locator('[data-testid="alerts-table"] tbody tr[data-key]', {
+      has: suite.page.locator('[data-state="complete"]'),
     });
     await complete.first().waitFor({ timeout: 30_000 });
     const root = await complete.first().getAttribute('data-key');
     await complete.first().click();
     await expect
-      .poll(() => decodeURIComponent(new URL(page.url()).pathname))
+      .poll(() => decodeURIComponent(new URL(suite.page.url()).pathname))
       .toBe(`/flows/alarm/alerts/${root}`);
-    const timeline = page.getByTestId('alert-timeline');
+    const timeline = suite.page.getByTestId('alert-timeline');
     await timeline.waitFor({ timeout: 20_000 });
     await expect(
-      page.getByTestId('alert-page').getByTestId('alert-state').getAttribute('data-state'),
+      suite.page.getByTestId('alert-page').getByTestId('alert-state').getAttribute('data-state'),
     ).resolves.toBe('complete');
     const steps = timeline.getByTestId('timeline-step');
     await expect.poll(() => steps.count()).toBeGreaterThanOrEqual(6);
@@ -205,15 +182,15 @@ describe('cockpit and alert flows pages', () => {
     await expect(
       timeline.locator('[data-step="gateway"] [data-testid="timeline-latency"]').textContent(),
     ).resolves.toMatch(/\+.*ms.*SLA 200 ms/);
-    await page.screenshot({ path: screenshotPath('flow-alert'), fullPage: true });
+    await suite.page.screenshot({ path: screenshotPath('flow-alert'), fullPage: true });
 
     // The way back returns to the same list.
-    await page.locator('.page-header__back', { hasText: 'Alert flows' }).click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/flows');
+    await suite.page.locator('.page-header__back', { hasText: 'Alert flows' }).click();
+    await expect.poll(() => new URL(suite.page.url()).pathname).toBe('/flows');
     expect(param('state')).toContain('complete');
   });
 
   it('raised no errors in the page', () => {
-    expect(pageErrors).toEqual([]);
+    expect(suite.pageErrors).toEqual([]);
   });
 });

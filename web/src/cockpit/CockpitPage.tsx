@@ -10,12 +10,13 @@ import { navigate } from '../lib/router.ts';
 import { resolveWindow, type TimeQuery } from '../lib/timeRange.ts';
 import { useApi } from '../lib/useApi.ts';
 import { useInterval } from '../lib/useInterval.ts';
-import { Button } from '../ui/Button.tsx';
 import { Card } from '../ui/Card.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
+import { LoadError } from '../ui/LoadError.tsx';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { Segmented } from '../ui/Segmented.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
+import { StaleNote } from '../ui/StaleNote.tsx';
 import { Stat } from '../ui/Stat.tsx';
 import { TimeControl } from '../ui/TimeControl.tsx';
 import { ConnectionsCard } from './ConnectionsCard.tsx';
@@ -71,20 +72,7 @@ export function CockpitPage({ search }: { search: string }) {
 
   let map: ReactNode;
   if (topo.error && !topo.data) {
-    map = (
-      <EmptyState
-        icon="alert"
-        tone="danger"
-        title="The topology could not be loaded"
-        action={
-          <Button size="sm" icon="refresh" onClick={topo.retry}>
-            Try again
-          </Button>
-        }
-      >
-        {topo.error.message}
-      </EmptyState>
-    );
+    map = <LoadError title="The topology could not be loaded" error={topo.error} onRetry={topo.retry} />;
   } else if (!topo.data || !model) {
     map = <MapLoading />;
   } else if (model.nodes.length === 0) {
@@ -117,7 +105,7 @@ export function CockpitPage({ search }: { search: string }) {
   }
 
   return (
-    <div className="cockpit-page">
+    <div className="page cockpit-page">
       <PageHeader
         title="Cockpit"
         subtitle={
@@ -139,11 +127,7 @@ export function CockpitPage({ search }: { search: string }) {
         }
         actions={
           <>
-            {topo.error && topo.data && (
-              <span className="cockpit-card__stale" title={topo.error.message}>
-                Not refreshed: {topo.error.message}
-              </span>
-            )}
+            {topo.error && topo.data && <StaleNote error={topo.error} maxWidth={280} />}
             <Segmented<MapLevel>
               label="Map level"
               value={query.level}
@@ -203,7 +187,7 @@ function CockpitStats({ topo, failed }: { topo: TopologyResponse | undefined; fa
   const lost = edges.reduce((a, e) => a + e.lost, 0);
   const components = new Set(topo?.nodes.flatMap((n) => n.components) ?? []).size;
   return (
-    <div className="cockpit-stats">
+    <div className="stat-grid">
       <Stat
         testId="stat-subsystems"
         label="Subsystems"

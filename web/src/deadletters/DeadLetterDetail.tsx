@@ -6,6 +6,7 @@ import { navigate } from '../lib/router.ts';
 import { pipelineHref } from '../pipelines/pipelineHref.ts';
 import { offerTryText } from '../pipelines/tryText.ts';
 import { Button } from '../ui/Button.tsx';
+import { DetailItem, DetailList } from '../ui/DetailList.tsx';
 import { Icon } from '../ui/Icon.tsx';
 import { RawLine } from './RawLine.tsx';
 import './DeadLetterDetail.css';
@@ -37,15 +38,15 @@ export function DeadLetterDetail({
         </section>
         <section>
           <h3 className="dl-detail__heading">Lineage</h3>
-          <dl className="dl-detail__list">
-            <Item label="Pipeline" value={row.pipeline} />
-            <Item label="Stage" value={row.stage} />
-            <Item label="Source" value={row.source} />
-            <Item label="File" value={row.file} />
-            <Item label="Offset" value={String(row.offset)} />
-            <Item label="Received" value={formatTime(row.receivedAt, true)} />
-            <Item label="Id" value={row.id} />
-          </dl>
+          <DetailList labelWidth={90}>
+            <DetailItem label="Pipeline" value={row.pipeline} />
+            <DetailItem label="Stage" value={row.stage} />
+            <DetailItem label="Source" value={row.source} />
+            <DetailItem label="File" value={row.file} />
+            <DetailItem label="Offset" value={String(row.offset)} />
+            <DetailItem label="Received" value={formatTime(row.receivedAt, true)} />
+            <DetailItem label="Id" value={row.id} />
+          </DetailList>
         </section>
       </div>
       <div className="dl-detail__actions">
@@ -63,15 +64,6 @@ export function DeadLetterDetail({
           </Button>
         )}
       </div>
-    </div>
-  );
-}
-
-function Item({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd className="mono">{value}</dd>
     </div>
   );
 }

@@ -1,17 +1,21 @@
 // Dead letters as a card: a table (received, pipeline, stage, reason, file:offset, raw) whose rows
 // open to the detail, paging, and deliberate loading, error and empty states. Newest first; rows that
 // arrived with the last refresh light up briefly. Used by the Dead letters page and a pipeline's page.
-import { type ReactNode, useState } from 'react';
+import type { ReactNode } from 'react';
 import type { DeadLettersResponse } from '../../../src/api/types.ts';
 import { formatCount, formatTime } from '../lib/format.ts';
+import { requestIdentity } from '../lib/requestIdentity.ts';
 import type { ApiState } from '../lib/useApi.ts';
+import { useFreshIds } from '../lib/useFreshIds.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { Button } from '../ui/Button.tsx';
 import { Card } from '../ui/Card.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
-import { Pager } from '../ui/Pager.tsx';
+import { LoadState } from '../ui/LoadState.tsx';
+import { PagedTable } from '../ui/PagedTable.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
-import { type Column, Table } from '../ui/Table.tsx';
+import { StaleNote } from '../ui/StaleNote.tsx';
+import type { Column } from '../ui/Table.tsx';
 import { TableSkeleton } from '../ui/TableSkeleton.tsx';
 import { Tag } from '../ui/Tag.tsx';
 import { DeadLetterDetail, type DeadLetterRow } from './DeadLetterDetail.tsx';
@@ -41,14 +45,6 @@ export interface DeadLettersCardProps {
 
 const NO_ROWS: DeadLetterRow[] = [];
 
-/** A request without its paging: a different one means the user changed the filter. */
-function identity(url: string | null | undefined): string {
-  if (!url) return '';
-  const u = new URL(url, 'http://x');
-  u.searchParams.delete('offset');
-  return u.search;
-}
-
 export function DeadLettersCard(props: DeadLettersCardProps) {
   const {
     state,
@@ -67,7 +63,9 @@ export function DeadLettersCard(props: DeadLettersCardProps) {
   const rows = data?.rows ?? NO_ROWS;
   const fresh = useFreshIds(rows, state.dataUrl ?? '');
   const switching =
-    state.loading && (state.url !== state.dataUrl || identity(state.url) !== identity(state.dataUrl));
+    state.loading &&
+    (state.url !== state.dataUrl ||
+      requestIdentity(state.url, 'offset') !== requestIdentity(state.dataUrl, 'offset'));
   const pageCount = data ? Math.ceil(data.total / pageSize) : 0;
   const today = new Date().toDateString();
   const withDate = rows.some((r) => new Date(r.receivedAt).toDateString() !== today);
@@ -135,7 +133,7 @@ export function DeadLettersCard(props: DeadLettersCardProps) {
   else if (page > 1)
     status = (
       <>
-        <span className="dl-card__note">Live updates show on page 1</span>
+        <span className="card__note">Live updates show on page 1</span>
         <Button size="sm" variant="ghost" onClick={() => onPage(1)}>
           Newest
         </Button>
@@ -143,52 +141,41 @@ export function DeadLettersCard(props: DeadLettersCardProps) {
     );
   else if (data) status = <Badge tone="ok">Live</Badge>;
 
-  let body: ReactNode;
-  if (error && !data) {
-    body = (
-      <EmptyState
-        icon="alert"
-        tone="danger"
-        title="The dead letters could not be loaded"
-        action={
-          <Button size="sm" icon="refresh" onClick={state.retry}>
-            Try again
-          </Button>
-        }
-      >
-        {error.message}
-      </EmptyState>
-    );
-  } else if (!data) {
-    body = <TableSkeleton rows={5} label="Loading dead letters" widths={['9%', '10%', '9%', '26%', '14%']} />;
-  } else if (rows.length === 0) {
-    body = (
-      <div data-testid="dead-letters-empty">
-        <EmptyState
-          icon="inbox"
-          compact={props.compactEmpty}
-          title={data.total > 0 ? 'This page is past the last dead letter' : 'No dead letters'}
-          action={
-            data.total > 0 ? (
-              <Button size="sm" onClick={() => onPage(1)}>
-                First page
-              </Button>
-            ) : undefined
-          }
-        >
-          {data.total > 0 ? `There are ${formatCount(data.total)}, fewer than this page needs.` : emptyText}
-        </EmptyState>
-      </div>
-    );
-  } else {
-    const first = data.offset + 1;
-    const last = data.offset + rows.length;
-    body = (
-      <div
-        className={switching ? 'dl-table is-switching' : 'dl-table'}
-        data-testid={props.testId ?? 'dead-letters-table'}
-      >
-        <Table
+  const body = (
+    <LoadState
+      data={data}
+      error={error}
+      onRetry={state.retry}
+      errorTitle="The dead letters could not be loaded"
+      loading={
+        <TableSkeleton rows={5} label="Loading dead letters" widths={['9%', '10%', '9%', '26%', '14%']} />
+      }
+      isEmpty={(d) => d.rows.length === 0}
+      empty={(d) => (
+        <div data-testid="dead-letters-empty">
+          <EmptyState
+            icon="inbox"
+            compact={props.compactEmpty}
+            title={d.total > 0 ? 'This page is past the last dead letter' : 'No dead letters'}
+            action={
+              d.total > 0 ? (
+                <Button size="sm" onClick={() => onPage(1)}>
+                  First page
+                </Button>
+              ) : undefined
+            }
+          >
+            {d.total > 0 ? `There are ${formatCount(d.total)}, fewer than this page needs.` : emptyText}
+          </EmptyState>
+        </div>
+      )}
+    >
+      {(d) => (
+        <PagedTable
+          className="dl-table"
+          testId={props.testId ?? 'dead-letters-table'}
+          switching={switching}
+          paging={{ offset: d.offset, total: d.total, page, pageCount, onPage }}
           label={title}
           columns={columns}
           rows={rows}
@@ -198,29 +185,19 @@ export function DeadLettersCard(props: DeadLettersCardProps) {
           renderExpanded={(r) => <DeadLetterDetail row={r} showOpenPipeline={showPipeline} />}
           rowClassName={(r) => (fresh.has(r.id) ? 'is-new' : undefined)}
         />
-        <footer className="dl-table__footer">
-          <span className="dl-table__range">
-            {formatCount(first)}–{formatCount(last)} of {formatCount(data.total)}
-          </span>
-          <Pager page={page} pageCount={pageCount} onChange={onPage} />
-        </footer>
-      </div>
-    );
-  }
+      )}
+    </LoadState>
+  );
 
   return (
     <Card
       flush
       title={title}
       subtitle={data ? `${formatCount(data.total)} kept · newest first` : 'Newest first'}
-      actions={<div className="dl-card__status">{status}</div>}
+      actions={<div className="card__status">{status}</div>}
     >
       {toolbar}
-      {error && data && (
-        <div className="dl-card__stale" role="status">
-          Not refreshed: {error.message}
-        </div>
-      )}
+      {error && data && <StaleNote banner error={error} />}
       {body}
     </Card>
   );
@@ -229,19 +206,4 @@ export function DeadLettersCard(props: DeadLettersCardProps) {
 function baseName(path: string): string {
   const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return i === -1 ? path : path.slice(i + 1);
-}
-
-/** Ids that were not in the previous answer to the same request (empty after a page or filter change). */
-function useFreshIds(rows: DeadLetterRow[], key: string): Set<string> {
-  const [seen, setSeen] = useState({ rows, key, fresh: new Set<string>() });
-  if (seen.rows !== rows) {
-    const before = new Set(seen.rows.map((r) => r.id));
-    const fresh =
-      seen.key === key && seen.rows.length > 0
-        ? new Set(rows.filter((r) => !before.has(r.id)).map((r) => r.id))
-        : new Set<string>();
-    setSeen({ rows, key, fresh });
-    return fresh;
-  }
-  return seen.fresh;
 }

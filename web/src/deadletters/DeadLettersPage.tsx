@@ -69,7 +69,7 @@ export function DeadLettersPage({ search }: { search: string }) {
   );
 
   return (
-    <div className="dl-page">
+    <div className="page dl-page">
       <PageHeader
         title="Dead letters"
         subtitle="Inputs that could not become events, kept with the stage and the reason. Nothing is dropped silently."

@@ -2,6 +2,7 @@
 // attributes, the raw input line and where it came from (lineage).
 import type { EventRow } from '../../../src/api/types.ts';
 import { formatTime } from '../lib/format.ts';
+import { DetailItem, DetailList } from '../ui/DetailList.tsx';
 import './EventDetail.css';
 
 export interface EventDetailProps {
@@ -39,45 +40,36 @@ export function EventDetail({ event: e, onSearch }: EventDetailProps) {
           )}
           <h3 className="event-detail__heading">Attributes</h3>
           {attrs.length ? (
-            <dl className="event-detail__list">
+            <DetailList labelWidth={120}>
               {attrs.map(([k, v]) => (
                 <div key={k}>
                   <dt>{k}</dt>
                   <dd className="mono">{showValue(v)}</dd>
                 </div>
               ))}
-            </dl>
+            </DetailList>
           ) : (
             <p className="event-detail__none">No attributes</p>
           )}
         </section>
         <section>
           <h3 className="event-detail__heading">Lineage</h3>
-          <dl className="event-detail__list">
-            <Item label="Pipeline" value={e.pipeline} />
-            <Item label="Source" value={`${e.source} · ${e.file}`} />
-            <Item label="Offset" value={String(e.offset)} />
-            <Item label="Kind" value={e.kind} />
-            <Item label="Event time" value={`${formatTime(e.ts, true)} (${e.ts})`} />
-            <Item
+          <DetailList labelWidth={120}>
+            <DetailItem label="Pipeline" value={e.pipeline} />
+            <DetailItem label="Source" value={`${e.source} · ${e.file}`} />
+            <DetailItem label="Offset" value={String(e.offset)} />
+            <DetailItem label="Kind" value={e.kind} />
+            <DetailItem label="Event time" value={`${formatTime(e.ts, true)} (${e.ts})`} />
+            <DetailItem
               label="Received"
               value={`${formatTime(e.receivedAt, true)}${Number.isFinite(lagMs) ? ` (+${(lagMs / 1000).toFixed(3)} s)` : ''}`}
             />
-            <Item label="Event id" value={e.id} />
-          </dl>
+            <DetailItem label="Event id" value={e.id} />
+          </DetailList>
         </section>
       </div>
       <h3 className="event-detail__heading">Raw</h3>
       <pre className="event-detail__raw">{e.raw}</pre>
-    </div>
-  );
-}
-
-function Item({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd className="mono">{value}</dd>
     </div>
   );
 }

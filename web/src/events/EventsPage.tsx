@@ -15,7 +15,6 @@ import { EventsStats } from './EventsStats.tsx';
 import { EventsTableCard } from './EventsTableCard.tsx';
 import { type EventsQuery, isLive, PAGE_SIZE, parseQuery, timeWindow, toSearch } from './eventsQuery.ts';
 import { VolumeCard } from './VolumeCard.tsx';
-import './EventsPage.css';
 
 const REFRESH_MS = 2_000;
 
@@ -65,7 +64,7 @@ export function EventsPage({ search }: { search: string }) {
   ]);
 
   return (
-    <div className="events-page">
+    <div className="page events-page">
       <EventsHeader
         query={query}
         win={win}

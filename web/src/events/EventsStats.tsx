@@ -5,7 +5,6 @@ import { type LiveSnapshot, ratePerSecond } from '../lib/liveStore.ts';
 import { Spinner } from '../ui/Spinner.tsx';
 import { Stat } from '../ui/Stat.tsx';
 import type { TimeWindow } from './eventsQuery.ts';
-import './EventsStats.css';
 
 const RATE_TICKS = 10;
 
@@ -26,7 +25,7 @@ export function EventsStats({ live, subsystemCount, matching, matchingFailed, wi
   const waiting =
     live.status === 'reconnecting' ? '–' : <Spinner size="sm" label="Waiting for the live stream" />;
   return (
-    <div className="events-stats">
+    <div className="stat-grid">
       <Stat
         testId="stat-total"
         label="Events stored"

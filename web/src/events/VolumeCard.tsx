@@ -1,13 +1,14 @@
 // Card around the volume chart: title with bucket size, and deliberate loading, error and empty states.
 // The chart module (with ECharts) loads lazily, so the shell paints before the chart library arrives.
-import { lazy, type ReactNode, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import type { VolumeResponse } from '../../../src/api/types.ts';
 import { formatDuration } from '../lib/format.ts';
 import type { ApiState } from '../lib/useApi.ts';
-import { Button } from '../ui/Button.tsx';
 import { Card } from '../ui/Card.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
+import { LoadState } from '../ui/LoadState.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
+import { StaleNote } from '../ui/StaleNote.tsx';
 import { RANGES, type TimeWindow } from './eventsQuery.ts';
 import './VolumeCard.css';
 
@@ -36,38 +37,28 @@ export function VolumeCard({ state, names, selected, win, live, search, onBucket
     `Per ${formatDuration(win.bucketSeconds)} · ${range ? range.long : 'selected window'}` +
     (search ? ` · matching “${search}”` : '');
 
-  let body: ReactNode;
-  if (error && !data) {
-    body = (
-      <EmptyState
-        icon="alert"
-        tone="danger"
-        title="The event volume could not be loaded"
-        action={
-          <Button size="sm" icon="refresh" onClick={state.retry}>
-            Try again
-          </Button>
-        }
-      >
-        {error.message}
-      </EmptyState>
-    );
-  } else if (!data) {
-    body = <ChartLoading />;
-  } else {
-    body = (
-      <Suspense fallback={<ChartLoading />}>
-        <VolumeChart volume={data} series={series} onBucket={onBucket} />
-        {empty && (
-          <div className="volume-card__overlay">
-            <EmptyState compact title="No events in this window">
-              {live ? 'New events appear here as the subsystems write them.' : 'Pick another time range.'}
-            </EmptyState>
-          </div>
-        )}
-      </Suspense>
-    );
-  }
+  const body = (
+    <LoadState
+      data={data}
+      error={error}
+      onRetry={state.retry}
+      errorTitle="The event volume could not be loaded"
+      loading={<ChartLoading />}
+    >
+      {(d) => (
+        <Suspense fallback={<ChartLoading />}>
+          <VolumeChart volume={d} series={series} onBucket={onBucket} />
+          {empty && (
+            <div className="volume-card__overlay">
+              <EmptyState compact title="No events in this window">
+                {live ? 'New events appear here as the subsystems write them.' : 'Pick another time range.'}
+              </EmptyState>
+            </div>
+          )}
+        </Suspense>
+      )}
+    </LoadState>
+  );
 
   return (
     <Card
@@ -75,9 +66,7 @@ export function VolumeCard({ state, names, selected, win, live, search, onBucket
       subtitle={subtitle}
       actions={
         error && data ? (
-          <span className="volume-card__stale" title={error.message}>
-            Not refreshed: {error.message}
-          </span>
+          <StaleNote error={error} />
         ) : (
           <span className="volume-card__hint">Click a bar to list its events</span>
         )

@@ -8,12 +8,14 @@ import {
   TooltipComponent,
   type TooltipComponentOption,
 } from 'echarts/components';
-import { type ComposeOption, type ECharts, init, use } from 'echarts/core';
+import { type ComposeOption, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import type { VolumeResponse } from '../../../src/api/types.ts';
+import { cssVar } from '../lib/cssVar.ts';
 import { formatBucket, formatCount } from '../lib/format.ts';
 import { subsystemColor } from '../lib/subsystemColor.ts';
+import { useEChart } from '../lib/useEChart.ts';
 
 use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
@@ -27,29 +29,17 @@ export interface VolumeChartProps {
 }
 
 export function VolumeChart({ volume, series, onBucket }: VolumeChartProps) {
-  const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<ECharts | null>(null);
   const latest = useRef({ volume, onBucket });
   latest.current = { volume, onBucket };
-
-  useEffect(() => {
-    if (!el.current) return;
-    const c = init(el.current, undefined, { renderer: 'canvas' });
-    chart.current = c;
+  const { el, chart } = useEChart((c) =>
     c.on('click', (p) => {
       const { volume: v, onBucket: cb } = latest.current;
       const point = typeof p.dataIndex === 'number' ? v.points[p.dataIndex] : undefined;
       if (point && cb) cb(point.t, new Date(Date.parse(point.t) + v.bucketSeconds * 1000).toISOString());
-    });
-    const resize = new ResizeObserver(() => c.resize());
-    resize.observe(el.current);
-    return () => {
-      resize.disconnect();
-      c.dispose();
-      chart.current = null;
-    };
-  }, []);
+    }),
+  );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the chart ref from useEChart is stable
   useEffect(() => {
     const c = chart.current;
     if (!c) return;
@@ -59,10 +49,6 @@ export function VolumeChart({ volume, series, onBucket }: VolumeChartProps) {
   }, [volume, series]);
 
   return <div ref={el} className="volume-chart" data-testid="volume-chart" />;
-}
-
-function cssVar(name: string, fallback: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
 function buildOption(volume: VolumeResponse, series: string[]): Option {

@@ -15,6 +15,7 @@ import { Card } from '../ui/Card.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
+import { StaleNote } from '../ui/StaleNote.tsx';
 import { Stat } from '../ui/Stat.tsx';
 import { AlertStateBadge, STATE_LOOK } from './AlertStateBadge.tsx';
 import { AlertTimeline } from './AlertTimeline.tsx';
@@ -72,7 +73,7 @@ export function AlertPage({ flow, root, search }: AlertPageProps) {
         </div>
       );
     return (
-      <div className="alert-page">
+      <div className="page alert-page">
         <PageHeader title={root} back={back} />
         <Card>{body}</Card>
       </div>
@@ -84,7 +85,7 @@ export function AlertPage({ flow, root, search }: AlertPageProps) {
   const sla = def?.slaMs;
   const over = data.e2eMs !== undefined && sla !== undefined && data.e2eMs > sla;
   return (
-    <div className="alert-page" data-testid="alert-page">
+    <div className="page alert-page" data-testid="alert-page">
       <PageHeader
         back={back}
         title={<span className="alert-page__root">{root}</span>}
@@ -92,15 +93,13 @@ export function AlertPage({ flow, root, search }: AlertPageProps) {
         subtitle={`${flow} flow · ${STATE_LOOK[data.state].text}`}
         actions={
           error ? (
-            <span className="alert-page__stale" title={error.message}>
-              Not refreshed: {error.message}
-            </span>
+            <StaleNote error={error} />
           ) : !settled ? (
             <span className="alert-page__live">Updating while the alert is open</span>
           ) : undefined
         }
       />
-      <div className="alert-page__stats">
+      <div className="stat-grid">
         <Stat
           label="Started"
           value={formatTime(data.start, false, false)}

@@ -1,17 +1,19 @@
 // The alerts of the selected flow, filtered by state (chips with counts; by default the ones that need
 // attention: late, stuck, lost), newest first, with each alert's path as step dots; a row opens the
 // alert's path drill-down.
-import type { ReactNode } from 'react';
 import type { AlertState, FlowAlertsResponse, FlowsResponse } from '../../../src/api/types.ts';
 import { formatCount, formatMs, formatTime } from '../lib/format.ts';
+import { requestIdentity } from '../lib/requestIdentity.ts';
 import type { ApiState } from '../lib/useApi.ts';
 import { Button } from '../ui/Button.tsx';
 import { Card } from '../ui/Card.tsx';
 import { ChipSelect } from '../ui/ChipSelect.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
-import { Pager } from '../ui/Pager.tsx';
+import { LoadState } from '../ui/LoadState.tsx';
+import { PagedTable } from '../ui/PagedTable.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
-import { type Column, Table } from '../ui/Table.tsx';
+import { StaleNote } from '../ui/StaleNote.tsx';
+import type { Column } from '../ui/Table.tsx';
 import { TableSkeleton } from '../ui/TableSkeleton.tsx';
 import { AlertStateBadge, STATE_LOOK } from './AlertStateBadge.tsx';
 import { alertPath } from './flowSteps.ts';
@@ -49,7 +51,9 @@ export function AlertsCard(props: AlertsCardProps) {
   const { data, error } = state;
   const rows = data?.rows ?? [];
   const pageCount = data ? Math.ceil(data.total / PAGE_SIZE) : 0;
-  const switching = state.loading && identity(state.url) !== identity(state.dataUrl);
+  const switching =
+    state.loading &&
+    requestIdentity(state.url, 'from', 'to') !== requestIdentity(state.dataUrl, 'from', 'to');
 
   const columns: Column<Row>[] = [
     {
@@ -105,75 +109,59 @@ export function AlertsCard(props: AlertsCardProps) {
     },
   ];
 
-  let body: ReactNode;
-  if (error && !data) {
-    body = (
-      <EmptyState
-        icon="alert"
-        tone="danger"
-        title="The alerts could not be loaded"
-        action={
-          <Button size="sm" icon="refresh" onClick={state.retry}>
-            Try again
-          </Button>
-        }
-      >
-        {error.message}
-      </EmptyState>
-    );
-  } else if (!data) {
-    body = <TableSkeleton rows={6} label="Loading alerts" />;
-  } else if (rows.length === 0) {
-    const which = OR.format(states.map((s) => STATE_LOOK[s].label.toLowerCase()));
-    body = (
-      <EmptyState
-        compact
-        icon="alerts"
-        title={
-          data.total > 0 ? 'This page is past the last alert' : which ? `No ${which} alerts` : 'No alerts'
-        }
-        action={
-          data.total > 0 ? (
-            <Button size="sm" onClick={() => onPage(1)}>
-              First page
-            </Button>
-          ) : states.length ? (
-            <Button size="sm" onClick={() => onStates([])}>
-              Show every state
-            </Button>
-          ) : undefined
-        }
-      >
-        {data.total > 0
-          ? `There are ${formatCount(data.total)} alerts, fewer than this page needs.`
-          : which
-            ? `No alert that started in this window is ${which}.${live ? ' Good news.' : ''}`
-            : live
-              ? 'No alert of this flow started in this window yet.'
-              : 'No alert of this flow started in this window.'}
-      </EmptyState>
-    );
-  } else {
-    const first = data.offset + 1;
-    const last = data.offset + rows.length;
-    body = (
-      <div className={switching ? 'alerts is-switching' : 'alerts'} data-testid="alerts-table">
-        <Table
+  const which = OR.format(states.map((s) => STATE_LOOK[s].label.toLowerCase()));
+  const body = (
+    <LoadState
+      data={data}
+      error={error}
+      onRetry={state.retry}
+      errorTitle="The alerts could not be loaded"
+      loading={<TableSkeleton rows={6} label="Loading alerts" />}
+      isEmpty={(d) => d.rows.length === 0}
+      empty={(d) => (
+        <EmptyState
+          compact
+          icon="alerts"
+          title={
+            d.total > 0 ? 'This page is past the last alert' : which ? `No ${which} alerts` : 'No alerts'
+          }
+          action={
+            d.total > 0 ? (
+              <Button size="sm" onClick={() => onPage(1)}>
+                First page
+              </Button>
+            ) : states.length ? (
+              <Button size="sm" onClick={() => onStates([])}>
+                Show every state
+              </Button>
+            ) : undefined
+          }
+        >
+          {d.total > 0
+            ? `There are ${formatCount(d.total)} alerts, fewer than this page needs.`
+            : which
+              ? `No alert that started in this window is ${which}.${live ? ' Good news.' : ''}`
+              : live
+                ? 'No alert of this flow started in this window yet.'
+                : 'No alert of this flow started in this window.'}
+        </EmptyState>
+      )}
+    >
+      {(d) => (
+        <PagedTable
+          className="alerts"
+          testId="alerts-table"
+          switching={switching}
+          paging={{ offset: d.offset, total: d.total, page, pageCount, onPage }}
           label="Alerts"
           columns={columns}
           rows={rows}
           rowKey={(r) => r.root}
           onRowClick={(r) => onOpen(r.root)}
         />
-        <footer className="alerts__footer">
-          <span className="alerts__range">
-            {formatCount(first)}–{formatCount(last)} of {formatCount(data.total)}
-          </span>
-          <Pager page={page} pageCount={pageCount} onChange={onPage} />
-        </footer>
-      </div>
-    );
-  }
+      )}
+    </LoadState>
+  );
 
   return (
     <Card
@@ -200,21 +188,8 @@ export function AlertsCard(props: AlertsCardProps) {
           }))}
         />
       </div>
-      {error && data && (
-        <div className="alerts__stale" role="status">
-          Not refreshed: {error.message}
-        </div>
-      )}
+      {error && data && <StaleNote banner error={error} />}
       {body}
     </Card>
   );
-}
-
-/** A request without its time window: a different one means the user changed the filter or page. */
-function identity(url: string | null | undefined): string {
-  if (!url) return '';
-  const u = new URL(url, 'http://x');
-  u.searchParams.delete('from');
-  u.searchParams.delete('to');
-  return u.search;
 }

@@ -17,6 +17,7 @@ import { useLatched } from '../lib/useLatched.ts';
 import { Button } from '../ui/Button.tsx';
 import { Card } from '../ui/Card.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
+import { LoadError } from '../ui/LoadError.tsx';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
 import { TimeControl } from '../ui/TimeControl.tsx';
@@ -61,18 +62,7 @@ export function FlowsPage({ search }: { search: string }) {
   if (flows.error && !flows.data) {
     body = (
       <Card>
-        <EmptyState
-          icon="alert"
-          tone="danger"
-          title="The flows could not be loaded"
-          action={
-            <Button size="sm" icon="refresh" onClick={flows.retry}>
-              Try again
-            </Button>
-          }
-        >
-          {flows.error.message}
-        </EmptyState>
+        <LoadError title="The flows could not be loaded" error={flows.error} onRetry={flows.retry} />
       </Card>
     );
   } else if (!flows.data) {
@@ -132,7 +122,7 @@ export function FlowsPage({ search }: { search: string }) {
   }
 
   return (
-    <div className="flows-page">
+    <div className="page flows-page">
       <PageHeader
         title="Alert flows"
         subtitle={

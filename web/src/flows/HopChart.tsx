@@ -8,11 +8,13 @@ import {
   TooltipComponent,
   type TooltipComponentOption,
 } from 'echarts/components';
-import { type ComposeOption, type ECharts, init, use } from 'echarts/core';
+import { type ComposeOption, use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { FlowHopsResponse } from '../../../src/api/types.ts';
+import { cssVar } from '../lib/cssVar.ts';
 import { formatCount, formatMs } from '../lib/format.ts';
+import { useEChart } from '../lib/useEChart.ts';
 
 use([BarChart, ScatterChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
@@ -22,22 +24,9 @@ type Option = ComposeOption<
 type Hop = FlowHopsResponse['hops'][number];
 
 export function HopChart({ hops }: { hops: Hop[] }) {
-  const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<ECharts | null>(null);
+  const { el, chart } = useEChart();
 
-  useEffect(() => {
-    if (!el.current) return;
-    const c = init(el.current, undefined, { renderer: 'canvas' });
-    chart.current = c;
-    const resize = new ResizeObserver(() => c.resize());
-    resize.observe(el.current);
-    return () => {
-      resize.disconnect();
-      c.dispose();
-      chart.current = null;
-    };
-  }, []);
-
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the chart ref from useEChart is stable
   useEffect(() => {
     chart.current?.setOption(buildOption(hops), { replaceMerge: ['series', 'yAxis'] });
   }, [hops]);
@@ -45,10 +34,6 @@ export function HopChart({ hops }: { hops: Hop[] }) {
   return (
     <div ref={el} className="hop-chart" data-testid="hop-chart" style={{ height: 48 + hops.length * 34 }} />
   );
-}
-
-function cssVar(name: string, fallback: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
 /** Log axes cannot show zero or less: such values sit at the axis floor (the table flags them). */

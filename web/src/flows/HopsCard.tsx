@@ -1,16 +1,17 @@
 // Latency per hop of the selected flow: the chart of p95 against each hop's SLA (loaded lazily with
 // ECharts), then the table: from → to, alerts, p50/p95/p99/max, SLA, breaches, and hops stamped
 // backwards flagged as possible clock skew.
-import { lazy, type ReactNode, Suspense } from 'react';
+import { lazy, Suspense } from 'react';
 import type { FlowHopsResponse, FlowStepInfo } from '../../../src/api/types.ts';
 import { formatCount, formatMs, formatPercent } from '../lib/format.ts';
 import { subsystemColor } from '../lib/subsystemColor.ts';
 import type { ApiState } from '../lib/useApi.ts';
 import { Badge } from '../ui/Badge.tsx';
-import { Button } from '../ui/Button.tsx';
 import { Card } from '../ui/Card.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
+import { LoadState } from '../ui/LoadState.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
+import { StaleNote } from '../ui/StaleNote.tsx';
 import { type Column, Table } from '../ui/Table.tsx';
 import { TableSkeleton } from '../ui/TableSkeleton.tsx';
 import { stepColorKey, stepSubsystem } from './flowSteps.ts';
@@ -124,74 +125,63 @@ export function HopsCard({ state, steps, live }: HopsCardProps) {
     },
   ];
 
-  let body: ReactNode;
-  if (error && !data) {
-    body = (
-      <EmptyState
-        icon="alert"
-        tone="danger"
-        title="The hops could not be loaded"
-        action={
-          <Button size="sm" icon="refresh" onClick={state.retry}>
-            Try again
-          </Button>
-        }
-      >
-        {error.message}
-      </EmptyState>
-    );
-  } else if (!data) {
-    body = <TableSkeleton rows={6} label="Loading hops" widths={['24%', '7%', '7%', '7%', '7%', '7%']} />;
-  } else if (hops.length === 0) {
-    body = (
-      <EmptyState compact icon="clock" title="No hops in this window">
-        {live
-          ? 'Hops appear once alerts have passed two steps; the flows are computed about once a second.'
-          : 'No alert of this flow started in this window. Pick another one.'}
-      </EmptyState>
-    );
-  } else {
-    body = (
-      <>
-        <div className="hops__chart">
-          <div className="hops__legend" aria-hidden="true">
-            <span>
-              <i className="hops__key hops__key--p95" /> p95
-            </span>
-            <span>
-              <i className="hops__key hops__key--p50" /> p50
-            </span>
-            <span>
-              <i className="hops__key hops__key--sla" /> SLA
-            </span>
-            <span>
-              <i className="hops__key hops__key--bad" /> p95 over its SLA
-            </span>
-            <span className="hops__scale">log scale</span>
+  const body = (
+    <LoadState
+      data={data}
+      error={error}
+      onRetry={state.retry}
+      errorTitle="The hops could not be loaded"
+      loading={<TableSkeleton rows={6} label="Loading hops" widths={['24%', '7%', '7%', '7%', '7%', '7%']} />}
+      isEmpty={(d) => d.hops.length === 0}
+      empty={() => (
+        <EmptyState compact icon="clock" title="No hops in this window">
+          {live
+            ? 'Hops appear once alerts have passed two steps; the flows are computed about once a second.'
+            : 'No alert of this flow started in this window. Pick another one.'}
+        </EmptyState>
+      )}
+    >
+      {() => (
+        <>
+          <div className="hops__chart">
+            <div className="hops__legend" aria-hidden="true">
+              <span>
+                <i className="hops__key hops__key--p95" /> p95
+              </span>
+              <span>
+                <i className="hops__key hops__key--p50" /> p50
+              </span>
+              <span>
+                <i className="hops__key hops__key--sla" /> SLA
+              </span>
+              <span>
+                <i className="hops__key hops__key--bad" /> p95 over its SLA
+              </span>
+              <span className="hops__scale">log scale</span>
+            </div>
+            <Suspense fallback={<ChartLoading rows={hops.length} />}>
+              <HopChart hops={hops} />
+            </Suspense>
           </div>
-          <Suspense fallback={<ChartLoading rows={hops.length} />}>
-            <HopChart hops={hops} />
-          </Suspense>
-        </div>
-        <div data-testid="hops-table">
-          <Table label="Latency per hop" columns={columns} rows={hops} rowKey={(h) => `${h.from}>${h.to}`} />
-        </div>
-      </>
-    );
-  }
+          <div data-testid="hops-table">
+            <Table
+              label="Latency per hop"
+              columns={columns}
+              rows={hops}
+              rowKey={(h) => `${h.from}>${h.to}`}
+            />
+          </div>
+        </>
+      )}
+    </LoadState>
+  );
 
   return (
     <Card
       flush
       title="Latency per hop"
       subtitle="Between consecutive steps of the alerts that started in the window"
-      actions={
-        error && data ? (
-          <span className="hops__stale" title={error.message}>
-            Not refreshed: {error.message}
-          </span>
-        ) : undefined
-      }
+      actions={error && data ? <StaleNote error={error} maxWidth={320} /> : undefined}
     >
       {body}
     </Card>

@@ -14,8 +14,10 @@ import { Button } from '../ui/Button.tsx';
 import { Card } from '../ui/Card.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
 import { Icon } from '../ui/Icon.tsx';
+import { LoadError } from '../ui/LoadError.tsx';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
+import { StaleNote } from '../ui/StaleNote.tsx';
 import { Stat } from '../ui/Stat.tsx';
 import { PipelineChain } from './PipelineChain.tsx';
 import {
@@ -41,20 +43,7 @@ export function PipelineDetailPage({ name, search }: { name: string; search: str
   if (!pipeline) {
     let body: ReactNode;
     if (error && !data)
-      body = (
-        <EmptyState
-          icon="alert"
-          tone="danger"
-          title="The pipeline could not be loaded"
-          action={
-            <Button size="sm" icon="refresh" onClick={refreshPipelines}>
-              Try again
-            </Button>
-          }
-        >
-          {error.message}
-        </EmptyState>
-      );
+      body = <LoadError title="The pipeline could not be loaded" error={error} onRetry={refreshPipelines} />;
     else if (!data)
       body = (
         <div className="pl-detail__loading">
@@ -76,7 +65,7 @@ export function PipelineDetailPage({ name, search }: { name: string; search: str
         </EmptyState>
       );
     return (
-      <div className="pl-detail">
+      <div className="page pl-detail">
         <PageHeader title={name} back={back} />
         <Card>{body}</Card>
       </div>
@@ -85,7 +74,7 @@ export function PipelineDetailPage({ name, search }: { name: string; search: str
 
   const health = pipelineHealth(samples, name, pipeline.status);
   return (
-    <div className="pl-detail" data-testid="pipeline-detail">
+    <div className="page pl-detail" data-testid="pipeline-detail">
       <PageHeader
         title={name}
         aside={<StatusBadge health={health} />}
@@ -97,13 +86,7 @@ export function PipelineDetailPage({ name, search }: { name: string; search: str
             {pipeline.description ? <> · {pipeline.description}</> : null}
           </span>
         }
-        actions={
-          error ? (
-            <span className="pl-detail__stale" title={error.message}>
-              Not refreshed: {error.message}
-            </span>
-          ) : undefined
-        }
+        actions={error ? <StaleNote error={error} /> : undefined}
       />
       <Capture pipeline={pipeline} health={health} />
       <DetailStats pipeline={pipeline} samples={samples} />
@@ -168,7 +151,7 @@ function DetailStats({ pipeline, samples }: { pipeline: PipelineInfo; samples: S
     </>
   );
   return (
-    <div className="pl-detail__stats">
+    <div className="stat-grid">
       <Stat
         testId="detail-events"
         label="Events"

@@ -1,13 +1,13 @@
 // The Pipelines page: every configured pipeline with its status and live counters (polled every 2 s;
 // rates from successive polls), totals on top. A row opens the pipeline's page with its try-out box.
-import type { ReactNode } from 'react';
 import type { PipelineInfo } from '../../../src/api/types.ts';
 import { formatBytes, formatCount, formatPerSecond, formatRate } from '../lib/format.ts';
-import { Button } from '../ui/Button.tsx';
 import { Card } from '../ui/Card.tsx';
 import { EmptyState } from '../ui/EmptyState.tsx';
+import { LoadState } from '../ui/LoadState.tsx';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
+import { StaleNote } from '../ui/StaleNote.tsx';
 import { Stat } from '../ui/Stat.tsx';
 import { TableSkeleton } from '../ui/TableSkeleton.tsx';
 import { PipelinesTable } from './PipelinesTable.tsx';
@@ -20,7 +20,6 @@ import {
 } from './pipelineMetrics.ts';
 import { type Counters, refreshPipelines, type Sample } from './pipelinesStore.ts';
 import { usePipelines } from './usePipelines.ts';
-import './PipelinesPage.css';
 
 const SPARK_POINTS = 30;
 
@@ -30,39 +29,29 @@ export function PipelinesPage() {
   const health: Record<string, PipelineHealth> = {};
   for (const p of pipelines) health[p.name] = pipelineHealth(samples, p.name, p.status);
 
-  let body: ReactNode;
-  if (error && !data) {
-    body = (
-      <EmptyState
-        icon="alert"
-        tone="danger"
-        title="The pipelines could not be loaded"
-        action={
-          <Button size="sm" icon="refresh" onClick={refreshPipelines}>
-            Try again
-          </Button>
-        }
-      >
-        {error.message}
-      </EmptyState>
-    );
-  } else if (!data) {
-    body = (
-      <TableSkeleton rows={5} label="Loading pipelines" widths={['12%', '26%', '8%', '7%', '7%', '7%']} />
-    );
-  } else if (pipelines.length === 0) {
-    body = (
-      <EmptyState icon="pipeline" title="No pipelines configured">
-        Declare one under <code>pipelines:</code> in <code>mortar.yaml</code> (source, framing, parsers, map),
-        check it with <code>mortar check</code> and restart the server.
-      </EmptyState>
-    );
-  } else {
-    body = <PipelinesTable pipelines={pipelines} samples={samples} health={health} />;
-  }
+  const body = (
+    <LoadState
+      data={data}
+      error={error}
+      onRetry={refreshPipelines}
+      errorTitle="The pipelines could not be loaded"
+      loading={
+        <TableSkeleton rows={5} label="Loading pipelines" widths={['12%', '26%', '8%', '7%', '7%', '7%']} />
+      }
+      isEmpty={() => pipelines.length === 0}
+      empty={() => (
+        <EmptyState icon="pipeline" title="No pipelines configured">
+          Declare one under <code>pipelines:</code> in <code>mortar.yaml</code> (source, framing, parsers,
+          map), check it with <code>mortar check</code> and restart the server.
+        </EmptyState>
+      )}
+    >
+      {() => <PipelinesTable pipelines={pipelines} samples={samples} health={health} />}
+    </LoadState>
+  );
 
   return (
-    <div className="pipelines-page">
+    <div className="page pipelines-page">
       <PageHeader
         title="Pipelines"
         subtitle="How each subsystem's logs are captured, and whether every line becomes an event. Updating every 2 s."
@@ -72,13 +61,7 @@ export function PipelinesPage() {
         flush
         title="Configured pipelines"
         subtitle="Counters since the server started; rates between the last two updates. Click a pipeline to try sample lines."
-        actions={
-          error && data ? (
-            <span className="pipelines-page__stale" title={error.message}>
-              Not refreshed: {error.message}
-            </span>
-          ) : undefined
-        }
+        actions={error && data ? <StaleNote error={error} /> : undefined}
       >
         {body}
       </Card>
@@ -127,7 +110,7 @@ function PipelinesStats({
   const behind = sum((c) => c.bytesBehind);
 
   return (
-    <div className="pipelines-stats">
+    <div className="stat-grid">
       <Stat
         testId="stat-pipelines"
         label="Pipelines"
