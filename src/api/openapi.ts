@@ -98,6 +98,39 @@ export function openApiDocument(version: string): object {
           responses: { 200: json('One result per framed record'), 400: err, 404: err },
         },
       },
+      '/api/states': {
+        get: {
+          summary:
+            'Health: the state of every component, subsystem and the system at a moment (time travel); default the newest processed moment',
+          parameters: [q('at', 'Moment, ISO 8601')],
+          responses: {
+            200: json('System, subsystem and component states with reason and evidence'),
+            400: err,
+          },
+        },
+      },
+      '/api/states/history': {
+        get: {
+          summary: 'Health transitions: the state intervals overlapping a window, oldest first per entity',
+          parameters: [
+            ...range,
+            q('component', 'Comma-separated component names'),
+            q('level', 'Comma-separated: component, subsystem, system'),
+          ],
+          responses: {
+            200: json('Intervals with state, reason, rule, caused_by, suppressed_by, flapping'),
+            400: err,
+          },
+        },
+      },
+      '/api/availability': {
+        get: {
+          summary:
+            'Time per health state and availability per component, subsystem and the system; no-data time is unknown and left out of the percentages',
+          parameters: [q('from', 'Start, ISO 8601 (inclusive)'), q('to', 'End, ISO 8601 (exclusive)')],
+          responses: { 200: json('Durations (ms) per state, availability and uptime (%)'), 400: err },
+        },
+      },
       '/metrics': {
         get: {
           summary: 'Self-metrics in the Prometheus text format (counters per pipeline, lag, commits)',

@@ -13,6 +13,7 @@ import { usToIso } from '../events/time.ts';
 import type { Ingest } from '../pipeline/ingest.ts';
 import type { FlowDef } from '../process/flows/definition.ts';
 import type { FlowRunner } from '../process/flows/flow-runner.ts';
+import type { HealthDef } from '../process/health/definition.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { errorResponse } from './errors.ts';
 import type { LiveTotals } from './live.ts';
@@ -20,6 +21,7 @@ import { prometheusText } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { intParam, listParam, niceBucketSeconds, timeParam } from './params.ts';
 import { flowRoutes } from './routes/flows.ts';
+import { healthRoutes } from './routes/health.ts';
 import { pipelineRoutes } from './routes/pipelines.ts';
 import type {
   EventRow,
@@ -37,6 +39,8 @@ export interface AppDeps {
   ingest?: Ingest;
   /** Declared flows (their derived tables are kept up to date by the flow runner). */
   flows?: FlowDef[];
+  /** The health definition (its derived tables are kept up to date by the health runner). */
+  health?: HealthDef;
   flowRunner?: FlowRunner;
   version: string;
   /** Directory of the built web app (index.html + assets); omitted: API only. */
@@ -153,6 +157,7 @@ export function createApp(deps: AppDeps): Hono {
 
   pipelineRoutes(app, deps);
   flowRoutes(app, { warehouse, flows: deps.flows ?? [], config });
+  healthRoutes(app, { warehouse, health: deps.health });
 
   app.get('/metrics', (c) =>
     c.text(prometheusText(deps.ingest?.status(), live, deps.flowRunner?.stats()), 200, {

@@ -208,3 +208,68 @@ export interface FlowAlertResponse {
 }
 
 export type { TopologyEdge, TopologyResponse } from '../process/topology/topology.ts';
+
+/** Health states, worst first; unknown: no data. */
+export type HealthStateName = 'failed' | 'degraded' | 'stale' | 'ok' | 'unknown';
+
+/** The state of one component, subsystem or the system over an interval (or at a moment). */
+export interface HealthEntityState {
+  level: 'component' | 'subsystem' | 'system';
+  /** Absent for the system. */
+  subsystem?: string;
+  /** Present for components. */
+  component?: string;
+  /** The system's or subsystem's name, or the component's. */
+  name: string;
+  state: HealthStateName;
+  /** When this state began and (as far as processed) ended; absent when unknown. */
+  from?: string;
+  to?: string;
+  reason?: string;
+  /** The rule (or roll-up function) that decided the state. */
+  rule?: string;
+  /** Evidence: the event id (components) or the members that caused it (subsystems, system). */
+  causedBy?: string;
+  /** A problem while this subsystem it depends on was failed. */
+  suppressedBy?: string;
+  /** The state changed often within the flapping window. */
+  flapping: boolean;
+}
+
+/** GET /api/states?at=ISO: every state at a moment (default: the newest processed moment). */
+export interface StatesResponse {
+  /** The moment asked for. */
+  at: string;
+  /** The moment answered: `at`, or the end of what has been processed when `at` lies beyond it. */
+  asOf?: string;
+  /** How far the time lines reach (event time). */
+  processedUntil?: string;
+  system?: HealthEntityState;
+  subsystems: HealthEntityState[];
+  components: HealthEntityState[];
+}
+
+/** GET /api/states/history?from&to&subsystem&component&level: the intervals (transitions) in a window, oldest first per entity. */
+export interface StatesHistoryResponse {
+  from: string;
+  to: string;
+  transitions: HealthEntityState[];
+}
+
+/** GET /api/availability?from&to: time per state and availability, per component, subsystem and the system. */
+export interface AvailabilityResponse {
+  from: string;
+  to: string;
+  rows: {
+    level: 'component' | 'subsystem' | 'system';
+    subsystem?: string;
+    component?: string;
+    name: string;
+    /** Milliseconds per state within the window; unknown = no data. */
+    durationsMs: Record<HealthStateName, number>;
+    /** ok time / time with data, percent; absent when there is no data. */
+    availability?: number;
+    /** time not failed / time with data, percent. */
+    uptime?: number;
+  }[];
+}

@@ -9,6 +9,8 @@ import { waitUntilIdle } from '../pipeline/idle.ts';
 import { startIngest } from '../pipeline/ingest.ts';
 import { defineFlows } from '../process/flows/definition.ts';
 import { startFlowRunner } from '../process/flows/flow-runner.ts';
+import { defineHealth } from '../process/health/definition.ts';
+import { startHealthRunner } from '../process/health/health-runner.ts';
 import { openWarehouse } from '../warehouse/open.ts';
 import { VERSION } from './version.ts';
 
@@ -46,6 +48,16 @@ export async function runServer(
         .map(([name]) => subsystemOf[name]!),
     onError: (e) => log(`flows: processing failed, will retry: ${String(e)}`),
   });
+  const health = defineHealth(config);
+  const healthRunner =
+    health &&
+    startHealthRunner(warehouse, health, {
+      lagging: () =>
+        Object.entries(ingest.status().pipelines)
+          .filter(([, p]) => p.bytesBehind > 0)
+          .map(([name]) => subsystemOf[name]!),
+      onError: (e) => log(`health: processing failed, will retry: ${String(e)}`),
+    });
   const app = createApp({
     config,
     warehouse,
@@ -53,6 +65,7 @@ export async function runServer(
     ingest,
     flows,
     flowRunner,
+    health,
     version: VERSION,
     webDir: WEB_DIR,
   });
@@ -74,6 +87,7 @@ export async function runServer(
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await ingest.stop().catch((e) => log(`ingest: ${String(e)}`));
         await flowRunner.stop();
+        await healthRunner?.stop();
         await warehouse.close();
       })();
       return stopping;

@@ -7,7 +7,14 @@ import { globSync } from 'tinyglobby';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ErrorDetail, UserError } from '../events/errors.ts';
-import { type ConfigFile, configFileSpec, type FlowConfig, type PipelineConfig, type SubsystemConfig } from './schema.ts';
+import {
+  type ConfigFile,
+  configFileSpec,
+  type FlowConfig,
+  type HealthConfig,
+  type PipelineConfig,
+  type SubsystemConfig,
+} from './schema.ts';
 
 export interface Config {
   /** The main file, absolute. */
@@ -19,6 +26,8 @@ export interface Config {
   subsystems: Record<string, SubsystemConfig>;
   pipelines: Record<string, PipelineConfig>;
   flows: Record<string, FlowConfig>;
+  /** The health section, when one file declares it. */
+  health?: HealthConfig;
   edges: { from: string; to: string; description?: string }[];
   /** Which file declared each pipeline. */
   origins: Record<string, string>;
@@ -146,13 +155,16 @@ function merge(
           ? config.origins[String(path[1])]
           : path[0] === 'flows'
             ? flowOrigins[String(path[1])]
-            : main;
+            : path[0] === 'health'
+              ? healthOrigin
+              : main;
       const f = files.find((x) => x.file === origin) ?? files.find((x) => x.file === main);
       return f ? f.locate(path) : formatPath(path);
     },
   };
   const subsystemOrigin: Record<string, string> = {};
   const flowOrigins: Record<string, string> = {};
+  let healthOrigin: string | undefined;
   for (const f of files) {
     if (f.file !== main) {
       for (const key of ['data_dir', 'warehouse', 'server', 'ingest'] as const) {
@@ -188,6 +200,17 @@ function merge(
       config.pipelines[name] = p;
     }
     for (const e of f.content.edges ?? []) config.edges.push(e);
+    if (f.content.health !== undefined) {
+      if (healthOrigin) {
+        errors.push({
+          where: f.locate(['health']),
+          message: `health is already declared in ${displayPath(healthOrigin)}`,
+          hint: 'declare the health section in one file',
+        });
+      }
+      healthOrigin = f.file;
+      config.health = f.content.health;
+    }
     for (const [name, flow] of Object.entries(f.content.flows ?? {})) {
       if (flowOrigins[name]) {
         errors.push({

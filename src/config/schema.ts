@@ -232,10 +232,149 @@ const fileSource = z
       .describe('Where to start in a file never seen before.'),
     poll_interval: duration.default('250ms'),
     max_line_bytes: z.number().int().positive().default(1_048_576),
+    encoding: z
+      .enum(['utf-8', 'latin1', 'utf-16le', 'utf-16be'])
+      .default('utf-8')
+      .describe(
+        'Text encoding of the files; for UTF-16 a byte order mark at the start decides the byte order.',
+      ),
+    fingerprint: z
+      .strictObject({
+        strategy: z
+          .enum(['first_line', 'device_inode'])
+          .default('first_line')
+          .describe(
+            'first_line: a file is its content (first `bytes` bytes, or the first line if longer): survives renames, restarts and copies. device_inode: a file is its device and inode, for files whose beginnings are identical (copies and archives are then read again).',
+          ),
+        bytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(65_536)
+          .default(1024)
+          .describe('How many bytes from the start identify a file (at least its first line).'),
+      })
+      .default({ strategy: 'first_line', bytes: 1024 })
+      .describe('How a file is recognised across renames, rotations and restarts.'),
   })
-  .describe('Tails files: follows appends and renames (rotation), resumes from committed positions.');
+  .describe(
+    'Tails files: follows appends and rotation (rename, copytruncate, delete, gzip archives, symlink switches), resumes from committed positions.',
+  );
 
-export const sourceSpec = z.discriminatedUnion('type', [fileSource]);
+const listen = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]+):\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:5514 or [::]:5514')
+  .describe('Address to listen on, host:port (0.0.0.0 or [::] for every interface).');
+
+const count = (dflt: number) => z.number().int().positive().default(dflt);
+
+const syslogSource = z
+  .strictObject({
+    type: z.literal('syslog'),
+    listen,
+    protocol: z
+      .enum(['udp', 'tcp', 'both'])
+      .default('udp')
+      .describe(
+        'udp: one datagram per message; tcp: RFC 6587 octet counting or one message per line (detected per connection); both: the same port on each.',
+      ),
+    max_line_bytes: count(65_536).describe('Longest message; longer ones become dead letters.'),
+    max_connections: count(256).describe('TCP connections at once; more are refused (counted as refused).'),
+    max_pending: count(50_000).describe(
+      'Messages held while the pipeline is behind; then TCP stops reading (senders wait) and UDP drops (counted as dropped).',
+    ),
+    receive_buffer_bytes: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("UDP receive buffer (SO_RCVBUF) for bursts; default: the kernel's."),
+  })
+  .describe('Receives syslog over UDP and/or TCP; the field _peer is the sender address.');
+
+const intakeOptions = {
+  listen,
+  token: z.string().min(1).optional().describe('Bearer token clients must send (Authorization: Bearer ...).'),
+  token_env: z.string().min(1).optional().describe('Name of an environment variable holding the token.'),
+  max_body_bytes: count(10 * 1024 * 1024).describe(
+    'Largest request body, also after decompression; larger ones are answered 413.',
+  ),
+  max_line_bytes: count(1_048_576).describe('Longest record; longer ones become dead letters.'),
+  max_pending: count(100_000).describe(
+    'Records accepted but not yet committed; beyond this requests are answered 503 with Retry-After.',
+  ),
+  ack_timeout: duration
+    .default('30s')
+    .describe(
+      'A request not committed within this is answered 503 (the client retries with the same batch id).',
+    ),
+  dedup_window: z
+    .number()
+    .int()
+    .min(0)
+    .default(1000)
+    .describe(
+      'Last committed batch ids remembered (across restarts): their retries are answered 200, not stored again.',
+    ),
+};
+
+const httpSource = z
+  .strictObject({
+    type: z.literal('http'),
+    ...intakeOptions,
+    path: z.string().regex(/^\//, 'expected a path starting with /').default('/ingest'),
+  })
+  .describe(
+    'Receives POSTed batches: NDJSON or text lines, or a JSON array (application/json); gzip allowed. Needs token or token_env. Answers 200 once committed.',
+  );
+
+const otlpSource = z
+  .strictObject({
+    type: z.literal('otlp'),
+    ...intakeOptions,
+    path: z.string().regex(/^\//, 'expected a path starting with /').default('/v1/logs'),
+  })
+  .describe(
+    'Receives OpenTelemetry logs over OTLP/HTTP, JSON encoding; each log record is one flat JSON record.',
+  );
+
+const pollSource = z
+  .strictObject({
+    type: z.literal('poll'),
+    url: z.string().regex(/^https?:\/\/\S+$/i, 'expected an http:// or https:// URL'),
+    interval: duration.default('10s').describe('Time between two GETs.'),
+    timeout: duration.default('5s').describe('A GET without an answer within this is a dead letter.'),
+    heartbeat: duration.optional().describe('Also record the state after this long without a change.'),
+    headers: z.record(z.string(), z.string()).optional().describe('Request headers, e.g. Authorization.'),
+    ignore_fields: z
+      .array(z.string())
+      .optional()
+      .describe('JSON fields (a.b reaches into objects) that do not count as a change, e.g. uptime, clocks.'),
+    ignore_pattern: z
+      .string()
+      .optional()
+      .describe('Regular expression: text matching it does not count as a change.'),
+    max_line_bytes: count(1_048_576).describe('Largest body; a larger one is a dead letter.'),
+  })
+  .describe(
+    'GETs a status endpoint every interval and records its changes (and heartbeats); failures are dead letters.',
+  );
+
+const stdinSource = z
+  .strictObject({
+    type: z.literal('stdin'),
+    max_line_bytes: count(1_048_576).describe('Longest line; longer ones become dead letters.'),
+  })
+  .describe('Reads standard input (framed like a file) until it closes, e.g. for mortar ingest --once.');
+
+export const sourceSpec = z.discriminatedUnion('type', [
+  fileSource,
+  syslogSource,
+  httpSource,
+  otlpSource,
+  pollSource,
+  stdinSource,
+]);
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -348,8 +487,13 @@ export const flowStepSpec = z
       .string()
       .optional()
       .describe('Another key this step’s events carry; the steps after it join on its value (id bridging).'),
-    after: name.optional().describe('The step this one follows (default: the previous one); siblings run in parallel.'),
-    optional: z.boolean().default(false).describe('A missing optional step does not make the alert stuck or lost.'),
+    after: name
+      .optional()
+      .describe('The step this one follows (default: the previous one); siblings run in parallel.'),
+    optional: z
+      .boolean()
+      .default(false)
+      .describe('A missing optional step does not make the alert stuck or lost.'),
     sla: duration.optional().describe('Hop SLA: longest acceptable time from the step it follows.'),
   })
   .describe('One step of a flow.');
@@ -359,7 +503,9 @@ export const flowSpec = z
     description: z.string().optional(),
     steps: z.array(flowStepSpec).min(2).describe('The first step starts an alert; the others follow it.'),
     sla: duration.optional().describe('End-to-end SLA: first step to the last required step.'),
-    deadline: duration.default('1m').describe('Not complete this long after the first step (by event time): stuck.'),
+    deadline: duration
+      .default('1m')
+      .describe('Not complete this long after the first step (by event time): stuck.'),
     horizon: duration.default('10m').describe('Not complete this long after the first step: lost.'),
   })
   .describe('A declared path one alert takes across subsystems.');
@@ -368,6 +514,148 @@ export const subsystemSpec = z.strictObject({
   description: z.string().optional(),
   components: z.array(z.string()).optional().describe('Known components (hosts, instances).'),
 });
+
+// Health: rules that turn events into component states, heartbeats, roll-up per subsystem.
+export const healthMatchSpec = eventMatchSpec
+  .extend({
+    severity: oneOrMany.optional().describe('Severities (info, warning, error, ...).'),
+    message: z.string().optional().describe('Regular expression (RE2) the message must match.'),
+  })
+  .describe('Which events: every field given must equal the value (or one of the list).');
+
+const healthNumber = z
+  .strictObject({
+    attr: z.string().optional().describe('Attribute holding the number.'),
+    message: z
+      .string()
+      .optional()
+      .describe('Regular expression (RE2) on the message; its first group is the number.'),
+    unit: z.enum(['us', 'ms', 's']).default('ms'),
+  })
+  .describe('A number read from the event: an attribute or a capture from the message (exactly one).');
+
+const healthRuleSpec = z
+  .strictObject({
+    name: name.optional().describe('Names the rule in reasons, history and clears (default: state-N).'),
+    description: z.string().optional().describe('Reason shown while the rule holds (default: the name).'),
+    match: healthMatchSpec,
+    state: z
+      .enum(['failed', 'degraded', 'stale', 'ok'])
+      .describe('The state a matching event sets; ok: a recovery that ends the states of other rules.'),
+    scope: z
+      .enum(['component', 'subsystem'])
+      .default('component')
+      .describe(
+        'component: the state of one component; subsystem: of the whole subsystem (e.g. no active HA node).',
+      ),
+    component: z
+      .strictObject({ attr: z.string().describe('Attribute naming the component (e.g. peer).') })
+      .optional()
+      .describe("The component the state is about; default: the event's own."),
+    since: healthNumber
+      .optional()
+      .describe('Backdates the start by this much (e.g. a takeover reporting how long its peer was silent).'),
+    for: duration
+      .optional()
+      .describe('How long one event holds the state; default: until a recovery rule clears it.'),
+    clears: z
+      .array(name)
+      .optional()
+      .describe(
+        'Recovery rules (state ok): the rules whose states this ends; default: every rule of the scope.',
+      ),
+  })
+  .describe('Maps events to a state of the component (or subsystem) they are about.');
+
+const rollupFunction = z.enum(['worst', 'redundant', 'n_of_m', 'percentage', 'weighted']);
+const rollupSpec = z
+  .union([
+    rollupFunction,
+    z.strictObject({
+      function: rollupFunction,
+      n: z.number().int().positive().optional().describe('n_of_m: ok while at least n members are ok.'),
+      min: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe('n_of_m: failed while fewer than min members are not failed (default 1).'),
+      ok: z
+        .number()
+        .min(0)
+        .max(100)
+        .optional()
+        .describe(
+          'percentage/weighted: ok while at least this % (by weight) of the members is ok (default 100).',
+        ),
+      degraded: z
+        .number()
+        .min(0)
+        .max(100)
+        .optional()
+        .describe(
+          'percentage/weighted: failed while less than this % (by weight) is not failed (default 1).',
+        ),
+      weights: z
+        .record(z.string(), z.number().positive())
+        .optional()
+        .describe('weighted: member -> weight (default 1).'),
+    }),
+  ])
+  .describe(
+    'How member states combine: worst (default), redundant (failed only when all members are; a failed member makes it degraded), n_of_m, percentage, weighted.',
+  );
+
+const healthSubsystemSpec = z
+  .strictObject({
+    heartbeat: z
+      .strictObject({
+        match: healthMatchSpec.default({ type: 'heartbeat' }),
+        every: duration.describe('Expected period.'),
+        stale_after: duration.optional().describe('No heartbeat for this long: stale (default 2.5 periods).'),
+      })
+      .optional()
+      .describe("The components' sign of life, within this subsystem."),
+    rollup: rollupSpec.default('worst'),
+    depends_on: z
+      .array(name)
+      .optional()
+      .describe('Subsystems this one needs: its failures while one of them is failed are marked suppressed.'),
+  })
+  .describe('Health of one subsystem.');
+
+export const healthSpec = z
+  .strictObject({
+    rules: z.array(healthRuleSpec).default([]),
+    subsystems: z.record(name, healthSubsystemSpec).default({}),
+    system: z
+      .strictObject({
+        name: name.default('system'),
+        rollup: rollupSpec.default('worst'),
+      })
+      .optional()
+      .describe('The whole: rolled up from the subsystems.'),
+    min_duration: duration.default('0s').describe('A state must hold this long to be reported (hysteresis).'),
+    flapping: z
+      .strictObject({
+        window: duration.default('10m'),
+        changes: z
+          .number()
+          .int()
+          .min(2)
+          .default(6)
+          .describe('This many state changes within the window: flapping.'),
+      })
+      .optional(),
+    hindsight: duration
+      .default('10m')
+      .describe('How far back the live runner rewrites history as late evidence arrives (backdated rules).'),
+    lookback: duration
+      .default('30m')
+      .describe('Events before a processed window read for context (heartbeat gaps, rules with for).'),
+    interval: duration.default('1s').describe('How often the live runner recomputes.'),
+  })
+  .describe('Component states from events, rolled up to subsystems and the system.');
 
 /** One file's content: every section optional, so included files can hold any part. */
 export const configFileSpec = z
@@ -406,6 +694,7 @@ export const configFileSpec = z
       )
       .optional()
       .describe('Declared connections between subsystems; compared with the ones observed in the data.'),
+    health: healthSpec.optional(),
   })
   .describe('Mortar configuration (mortar.yaml and the files it includes).');
 
@@ -421,3 +710,5 @@ export type TimestampSpec = z.infer<typeof timestampSpec>;
 export type SubsystemConfig = z.infer<typeof subsystemSpec>;
 export type FlowConfig = z.infer<typeof flowSpec>;
 export type EventMatch = z.infer<typeof eventMatchSpec>;
+export type HealthConfig = z.infer<typeof healthSpec>;
+export type HealthMatch = z.infer<typeof healthMatchSpec>;

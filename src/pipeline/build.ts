@@ -10,7 +10,12 @@ import { buildParser } from '../parsers/build.ts';
 import { ComponentError, type Parser } from '../parsers/parser.ts';
 import { namedGroups } from '../parsers/regex.ts';
 import { createFileSource } from '../sources/file.ts';
+import { createHttpPushSource, HTTP_PUSH_FIELDS } from '../sources/http-push.ts';
+import { createOtlpSource, OTLP_FIELDS } from '../sources/otlp.ts';
+import { createPollSource, POLL_FIELDS } from '../sources/poll.ts';
 import type { Source, SourcePosition } from '../sources/source.ts';
+import { createStdinSource } from '../sources/stdin.ts';
+import { createSyslogServerSource, SYSLOG_FIELDS } from '../sources/syslog-server.ts';
 import { buildTransform, type Transform } from '../transforms/build.ts';
 import { buildMap, type MapFn } from '../transforms/map.ts';
 import { fieldsOf } from '../transforms/template.ts';
@@ -64,6 +69,7 @@ export function buildPipelines(config: Config): BuiltPipeline[] {
       fail(['map'], e);
     }
     errors.push(...checkFieldReferences(p, at));
+    const createSource = sourceFactory(name, p, config, at, errors);
     if (p.framing.type === 'multiline') {
       try {
         new RegExp(p.framing.start);
@@ -74,35 +80,192 @@ export function buildPipelines(config: Config): BuiltPipeline[] {
         });
       }
     }
-    if (!map || parsers.length !== p.parsers.length || transforms.length !== p.transforms.length) continue;
+    if (!map || !createSource) continue;
+    if (parsers.length !== p.parsers.length || transforms.length !== p.transforms.length) continue;
     const processor = createProcessor({ pipeline: name, source: p.source.type, parsers, transforms, map });
-    const src = p.source;
-    built.push({
-      name,
-      config: p,
-      processor,
-      createSource: (positions) =>
+    built.push({ name, config: p, processor, createSource });
+  }
+  errors.push(...checkListeners(config));
+  if (errors.length > 0) throw configError(errors);
+  return built;
+}
+
+type At = (path: (string | number)[]) => string;
+
+/** The source's factory (its options checked), or undefined after reporting why it cannot be built. */
+function sourceFactory(
+  name: string,
+  p: PipelineConfig,
+  config: Config,
+  at: At,
+  errors: ErrorDetail[],
+): ((positions: SourcePosition[]) => Source) | undefined {
+  const src = p.source;
+  const ms = (d: string) => parseDurationMs(d)!;
+  if (src.type !== 'file' && src.type !== 'stdin' && p.framing.type !== 'lines') {
+    errors.push({
+      where: at(['framing']),
+      message: `framing ${p.framing.type} does not apply to a ${src.type} source`,
+      hint: 'its protocol delimits the records; remove framing',
+    });
+    return undefined;
+  }
+  switch (src.type) {
+    case 'file':
+      return (positions) =>
         createFileSource({
           pipeline: name,
           baseDir: config.dataDir,
           include: src.include,
           exclude: src.exclude,
           startAt: src.start_at,
-          pollIntervalMs: parseDurationMs(src.poll_interval)!,
+          pollIntervalMs: ms(src.poll_interval),
           maxLineBytes: src.max_line_bytes,
           framing: p.framing,
           positions,
-        }),
-    });
+          encoding: src.encoding,
+          fingerprint: src.fingerprint,
+        });
+    case 'stdin':
+      return () =>
+        createStdinSource({ pipeline: name, framing: p.framing, maxLineBytes: src.max_line_bytes });
+    case 'syslog':
+      return () =>
+        createSyslogServerSource({
+          pipeline: name,
+          listen: src.listen,
+          protocol: src.protocol,
+          maxLineBytes: src.max_line_bytes,
+          maxConnections: src.max_connections,
+          maxPending: src.max_pending,
+          receiveBufferBytes: src.receive_buffer_bytes,
+        });
+    case 'http':
+    case 'otlp': {
+      const token = resolveToken(src, at, errors);
+      if (token === null) return undefined;
+      const options = {
+        pipeline: name,
+        listen: src.listen,
+        path: src.path,
+        maxBodyBytes: src.max_body_bytes,
+        maxLineBytes: src.max_line_bytes,
+        maxPending: src.max_pending,
+        ackTimeoutMs: ms(src.ack_timeout),
+        dedupWindow: src.dedup_window,
+        batchMaxRecords: config.ingest.batchRows,
+      };
+      if (src.type === 'otlp') return (positions) => createOtlpSource({ ...options, token, positions });
+      return (positions) => createHttpPushSource({ ...options, token: token!, positions });
+    }
+    case 'poll': {
+      let ignorePattern: RegExp | undefined;
+      try {
+        ignorePattern = src.ignore_pattern === undefined ? undefined : new RegExp(src.ignore_pattern);
+      } catch (e) {
+        errors.push({
+          where: at(['source', 'ignore_pattern']),
+          message: `invalid regular expression: ${(e as Error).message}`,
+        });
+        return undefined;
+      }
+      return (positions) =>
+        createPollSource({
+          pipeline: name,
+          url: src.url,
+          intervalMs: ms(src.interval),
+          timeoutMs: ms(src.timeout),
+          heartbeatMs: src.heartbeat === undefined ? 0 : ms(src.heartbeat),
+          headers: src.headers,
+          ignoreFields: src.ignore_fields,
+          ignorePattern,
+          maxLineBytes: src.max_line_bytes,
+          positions,
+        });
+    }
   }
-  if (errors.length > 0) throw configError(errors);
-  return built;
 }
+
+/** The bearer token of an http/otlp source (undefined: none, otlp only), or null after reporting why not. */
+function resolveToken(
+  src: { type: 'http' | 'otlp'; token?: string; token_env?: string },
+  at: At,
+  errors: ErrorDetail[],
+): string | undefined | null {
+  if (src.token !== undefined && src.token_env !== undefined) {
+    errors.push({ where: at(['source', 'token_env']), message: 'give token or token_env, not both' });
+    return null;
+  }
+  if (src.token_env !== undefined) {
+    const value = process.env[src.token_env];
+    if (value) return value;
+    errors.push({
+      where: at(['source', 'token_env']),
+      message: `environment variable ${src.token_env} is not set`,
+      hint: `set ${src.token_env} to the token clients send before starting mortar`,
+    });
+    return null;
+  }
+  if (src.token === undefined && src.type === 'http') {
+    errors.push({
+      where: at(['source']),
+      message: 'an http source needs a bearer token',
+      hint: 'add token_env: NAME (an environment variable holding the token), or token: ...',
+    });
+    return null;
+  }
+  return src.token;
+}
+
+/** Two network sources on one port, or two pipelines reading stdin, cannot both run. */
+function checkListeners(config: Config): ErrorDetail[] {
+  const errors: ErrorDetail[] = [];
+  const taken = new Map<string, string>();
+  let stdin: string | undefined;
+  for (const [name, p] of Object.entries(config.pipelines)) {
+    const src = p.source;
+    if (src.type === 'stdin') {
+      if (stdin !== undefined)
+        errors.push({
+          where: config.locate(['pipelines', name, 'source']),
+          message: `pipeline "${stdin}" reads stdin already`,
+          hint: 'only one pipeline can read standard input',
+        });
+      stdin ??= name;
+      continue;
+    }
+    if (src.type !== 'syslog' && src.type !== 'http' && src.type !== 'otlp') continue;
+    if (src.listen.endsWith(':0')) continue;
+    const protocols =
+      src.type !== 'syslog' ? ['tcp'] : src.protocol === 'both' ? ['udp', 'tcp'] : [src.protocol];
+    for (const proto of protocols) {
+      const key = `${proto} ${src.listen}`;
+      const other = taken.get(key);
+      if (other !== undefined)
+        errors.push({
+          where: config.locate(['pipelines', name, 'source', 'listen']),
+          message: `${proto} ${src.listen} is already the listener of pipeline "${other}"`,
+          hint: 'give each network source a port of its own',
+        });
+      else taken.set(key, name);
+    }
+  }
+  return errors;
+}
+
+/** Fields a source puts on every record (RawRecord.meta), by source type. */
+const SOURCE_FIELDS: Record<string, string[]> = {
+  syslog: SYSLOG_FIELDS,
+  http: HTTP_PUSH_FIELDS,
+  otlp: OTLP_FIELDS,
+  poll: POLL_FIELDS,
+};
 
 /** When every parser is a regex, the fields are known (plus what enrich adds): a map that reads another field is a typo. */
 function checkFieldReferences(p: PipelineConfig, at: (path: (string | number)[]) => string): ErrorDetail[] {
   if (!p.parsers.every((x) => x.type === 'regex' && compiles(x.pattern))) return [];
   const known = new Set(p.parsers.flatMap((x) => (x.type === 'regex' ? namedGroups(x.pattern) : [])));
+  for (const f of SOURCE_FIELDS[p.source.type] ?? []) known.add(f);
   for (const t of p.transforms) {
     if (t.type !== 'enrich') continue;
     for (const row of [...Object.values(t.table), t.default ?? {}])

@@ -1,7 +1,8 @@
 // Collects rows and read positions from all pipelines and commits them to the warehouse in
 // batches (by row count or interval), one commit at a time. Positions travel with their rows, so
 // a position is stored only in the transaction that stores what was read before it. Producers
-// await `add` while the queue is full: backpressure instead of memory growth.
+// await `add` while the queue is full: backpressure instead of memory growth. A producer may pass
+// an acknowledgement with its rows; it is called once they are committed (HTTP push answers then).
 import type { DeadLetter, MortarEvent } from '../events/event.ts';
 import type { SourcePosition } from '../sources/source.ts';
 import type { CommitBatch, Warehouse } from '../warehouse/warehouse.ts';
@@ -26,6 +27,8 @@ export class CommitQueue {
   private events: MortarEvent[] = [];
   private deadLetters: DeadLetter[] = [];
   private positions = new Map<string, SourcePosition>();
+  /** Acknowledgements of the pending rows, called after the commit that stores them. */
+  private acks: (() => void)[] = [];
   private inFlight: Promise<void> | undefined;
   private waiters: (() => void)[] = [];
   private timer: NodeJS.Timeout;
@@ -43,18 +46,24 @@ export class CommitQueue {
     return this.events.length + this.deadLetters.length;
   }
 
-  async add(events: MortarEvent[], deadLetters: DeadLetter[], positions: SourcePosition[]): Promise<void> {
+  async add(
+    events: MortarEvent[],
+    deadLetters: DeadLetter[],
+    positions: SourcePosition[],
+    onCommitted?: () => void,
+  ): Promise<void> {
     if (this.closed) throw new Error('CommitQueue.add after close');
     for (const e of events) this.events.push(e);
     for (const d of deadLetters) this.deadLetters.push(d);
     for (const p of positions) this.positions.set(`${p.pipeline}\0${p.fileId}`, p);
+    if (onCommitted) this.acks.push(onCommitted);
     if (this.pendingRows >= this.opts.batchRows) void this.kick();
     while (this.pendingRows >= this.opts.batchRows * 2) await new Promise<void>((r) => this.waiters.push(r));
   }
 
   /** Commits everything pending, including positions without rows (e.g. after filtered lines). */
   async flush(): Promise<void> {
-    while (this.inFlight || this.pendingRows > 0 || this.positions.size > 0) {
+    while (this.inFlight || this.pendingRows > 0 || this.positions.size > 0 || this.acks.length > 0) {
       if (this.inFlight) await this.inFlight;
       else await this.kick();
     }
@@ -68,7 +77,10 @@ export class CommitQueue {
 
   private kick(): Promise<void> {
     if (this.inFlight) return this.inFlight;
-    if (this.pendingRows === 0 && this.positions.size === 0) return Promise.resolve();
+    if (this.pendingRows === 0 && this.positions.size === 0 && this.acks.length === 0)
+      return Promise.resolve();
+    const acks = this.acks;
+    this.acks = [];
     const batch: CommitBatch = {
       events: this.events,
       deadLetters: this.deadLetters,
@@ -85,6 +97,13 @@ export class CommitQueue {
           this.stats.events += batch.events.length;
           this.stats.deadLetters += batch.deadLetters.length;
           this.opts.onCommit?.(batch);
+          for (const ack of acks) {
+            try {
+              ack();
+            } catch (e) {
+              this.opts.onError?.(e);
+            }
+          }
         },
         async (e: unknown) => {
           // Put the batch back in front (older positions must not overwrite newer ones) and retry later.
@@ -93,6 +112,7 @@ export class CommitQueue {
           this.opts.onError?.(e);
           this.events = batch.events.concat(this.events);
           this.deadLetters = batch.deadLetters.concat(this.deadLetters);
+          this.acks = acks.concat(this.acks);
           const newer = this.positions;
           this.positions = new Map(batch.positions.map((p) => [`${p.pipeline}\0${p.fileId}`, p]));
           for (const [k, p] of newer) this.positions.set(k, p);

@@ -72,7 +72,7 @@ export async function startIngest(
       c.events += events.length;
       c.deadLetters += dead.length;
       c.filtered += filtered;
-      await queue.add(events, dead, batch.positions);
+      await queue.add(events, dead, batch.positions, batch.onCommitted);
     }
   };
 

@@ -53,7 +53,8 @@ export function createProcessor(opts: {
   return {
     pipeline,
     process(record, receivedAt) {
-      const fields: Fields = {};
+      // Source meta (`_peer`, ...) first: parsed fields of the same name would win.
+      const fields: Fields = record.meta ? { ...record.meta } : {};
       const ctx = { fileId: record.fileId, offset: record.offset, receivedAtUs: receivedAt };
       for (let i = 0; i < parsers.length; i++) {
         const result = parsers[i]!(fields, record.text, ctx);

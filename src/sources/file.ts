@@ -1,18 +1,30 @@
 // The `file` source: tails the files matched by globs under a base directory, follows appends and
-// rotation by rename, and resumes from committed positions. A file's identity is a hash of its
-// first line, so a renamed file keeps it and a rotated file that still matches a glob is read
-// once. Everything is polled (fs.watch misses events on network and overlay file systems). Reading
-// happens only while a batch is being built: the consumer awaiting each batch is the backpressure.
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+// rotation (rename, copytruncate, delete and recreate, gzip archives, symlink switches), and
+// resumes from committed positions. A file's identity is its content — the first N bytes, at
+// least the first line — not its path or inode, so a renamed file keeps it and a copy or archive
+// of a file already read is not read again; a position is used only while the bytes before it are
+// unchanged (see file/identify.ts). Everything is polled (fs.watch misses events on network and
+// overlay file systems). Reading happens only while a batch is being built: the consumer awaiting
+// each batch is the backpressure, and memory stays at one batch whatever the backlog.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FramingConfig } from '../config/schema.ts';
 import { BatchCollector } from './file/batch-collector.ts';
 import { FileRegistry, isFsError } from './file/file-registry.ts';
-import { fingerprint } from './file/fingerprint.ts';
-import { inodeKey, type TrackedFile } from './file/tracked-file.ts';
+import type { TrackedFile } from './file/tracked-file.ts';
+import type { Encoding } from './framing/codec.ts';
 import { type FramingOptions, toFramingOptions } from './framing/framer.ts';
 import type { Source, SourceBatch, SourcePosition, SourceStats } from './source.ts';
+
+export interface FingerprintOptions {
+  /**
+   * first_line (default): identity is content — the first `bytes` bytes, or the first line if
+   * longer — so it survives renames, restarts and copies. device_inode: identity is the device and
+   * inode number, for files whose beginnings are identical (copies and archives are then read again).
+   */
+  strategy?: 'first_line' | 'device_inode';
+  /** Default 1024. */
+  bytes?: number;
+}
 
 export interface FileSourceOptions {
   pipeline: string;
@@ -40,9 +52,15 @@ export interface FileSourceOptions {
   maxOpenFiles?: number;
   /** A fully read file is closed after this long without growth, and reopened when it grows. */
   idleCloseMs?: number;
+  fingerprint?: FingerprintOptions;
+  /** Text encoding of the files; a UTF-16 byte order mark decides the byte order. Default utf-8. */
+  encoding?: Encoding;
 }
 
-type Resolved = Required<Omit<FileSourceOptions, 'framing'>> & { framing: FramingOptions };
+type Resolved = Required<Omit<FileSourceOptions, 'framing' | 'fingerprint'>> & {
+  framing: FramingOptions;
+  fingerprint: Required<FingerprintOptions>;
+};
 
 export function createFileSource(options: FileSourceOptions): Source {
   return new FileSource({
@@ -58,6 +76,11 @@ export function createFileSource(options: FileSourceOptions): Source {
     chunkBytes: options.chunkBytes ?? 256 * 1024,
     maxOpenFiles: options.maxOpenFiles ?? 128,
     idleCloseMs: options.idleCloseMs ?? 60_000,
+    fingerprint: {
+      strategy: options.fingerprint?.strategy ?? 'first_line',
+      bytes: options.fingerprint?.bytes ?? 1024,
+    },
+    encoding: options.encoding ?? 'utf-8',
   });
 }
 
@@ -84,10 +107,12 @@ class FileSource implements Source {
     let bytesBehind = 0;
     const r = this.#registry;
     let emptyLines = r.retiredEmptyLines;
+    let paddingBytes = r.retiredPadding;
     for (const t of this.#files) {
       emptyLines += t.framer.emptyLines;
-      if (t.fh) filesOpen++;
-      if (!t.attached && !t.fh) continue;
+      paddingBytes += t.framer.paddingBytes;
+      if (t.reader) filesOpen++;
+      if (!t.attached && !t.reader) continue;
       filesKnown++;
       bytesBehind += t.behind;
     }
@@ -99,6 +124,7 @@ class FileSource implements Source {
       emptyLines,
       truncations: r.truncations,
       rotations: r.rotations,
+      paddingBytes,
     };
   }
 
@@ -129,17 +155,17 @@ class FileSource implements Source {
       }
     } finally {
       this.#running = false;
-      for (const t of this.#files) {
+      for (const t of [...this.#files]) {
         await t.close();
         // Renamed away: unreachable once its handle is closed.
-        if (!t.attached) this.#registry.retire(t);
+        if (!t.attached) this.#registry.letGo(t);
       }
     }
   }
 
   /** Reads chunks round-robin from files with unread bytes until the batch is full or all are read. */
   async #fill(c: BatchCollector, signal: AbortSignal): Promise<void> {
-    const readable = [...this.#files].filter((t) => !t.eof && (t.fh || t.attached));
+    const readable = [...this.#files].filter((t) => !t.eof && (t.reader || t.attached));
     // Renamed-away files first: their bytes are older than those of the files that replaced them.
     readable.sort((a, b) => Number(a.attached) - Number(b.attached));
     let budget = this.#o.batchMaxBytes;
@@ -155,10 +181,19 @@ class FileSource implements Source {
   }
 
   async #readChunk(t: TrackedFile, want: number, c: BatchCollector): Promise<number> {
-    if (!t.fh && !(await this.#reopen(t))) return 0;
+    if (!t.reader && !(await this.#registry.reopen(t, c))) {
+      t.eof = true;
+      return 0;
+    }
+    const start = t.readOffset;
     let n: number;
     try {
-      ({ bytesRead: n } = await t.fh!.read(this.#buf, 0, want, t.readOffset));
+      n = await t.reader!.read(this.#buf, want, start);
+      // Read first, then check: bytes read before a truncation are good, bytes after it are not.
+      if (n > 0 && !t.gzip && !(await this.#registry.headStillSame(t))) {
+        await this.#registry.replaced(t, c, true);
+        return 0;
+      }
     } catch (e) {
       if (!isFsError(e)) throw e;
       await t.close();
@@ -166,67 +201,52 @@ class FileSource implements Source {
       return 0;
     }
     if (n < want) t.eof = true;
-    if (n === 0) return 0;
+    if (n === 0) {
+      // The end of a gzip stream is its size.
+      if (t.gzip) t.size = t.readOffset;
+      return 0;
+    }
     t.readOffset += n;
     t.size = Math.max(t.size, t.readOffset);
     t.lastDataMs = Date.now();
     this.#bytesRead += n;
-    t.framer.push(this.#buf.subarray(0, n), c.sinkFor(t));
+    const chunk = this.#buf.subarray(0, n);
+    t.framer.push(chunk, c.sinkFor(t));
+    t.window.pushed(chunk, start, t.framer.position);
     return n;
-  }
-
-  /** Reopens a closed file at its path, if the path still holds the same file. */
-  async #reopen(t: TrackedFile): Promise<boolean> {
-    await this.#registry.makeRoom();
-    const fh = await open(join(this.#o.baseDir, t.path), 'r').catch(() => undefined);
-    try {
-      const st = await fh?.stat();
-      const same = st !== undefined && inodeKey(st.dev, st.ino) === t.inode;
-      if (fh && same && (await fingerprint(fh)) === t.fileId) {
-        t.fh = fh;
-        return true;
-      }
-      // Another file at the path, or this inode now holds other content: the next scan sorts it out.
-      if (same) this.#registry.unmapInode(t);
-    } catch (e) {
-      if (!isFsError(e)) throw e;
-    }
-    await fh?.close().catch(() => {});
-    t.eof = true;
-    return false;
   }
 
   #flushIdle(c: BatchCollector, now: number): void {
     for (const t of this.#files) {
-      if (t.eof && t.framer.position < t.readOffset) t.framer.idle(now - t.lastDataMs, c.sinkFor(t));
+      if (!t.eof || t.framer.position >= t.readOffset) continue;
+      t.framer.idle(now - t.lastDataMs, c.sinkFor(t));
+      t.window.settled(t.framer.position);
     }
   }
 
   async #closeIdle(c: BatchCollector, now: number): Promise<void> {
-    for (const t of this.#files) {
-      if (!t.fh || !t.eof || now - t.lastDataMs < this.#o.idleCloseMs) continue;
+    for (const t of [...this.#files]) {
+      if (!t.reader || !t.eof || now - t.lastDataMs < this.#o.idleCloseMs) continue;
+      await t.close();
       if (!t.attached) {
         // Renamed away and quiet: nothing more will come, and once closed it cannot be reopened.
         t.framer.flush(c.sinkFor(t));
-        this.#registry.unmapInode(t);
-        t.retired = true;
+        t.window.settled(t.framer.position);
+        this.#registry.letGo(t);
       }
-      await t.close();
     }
   }
 
   #positions(): SourcePosition[] {
-    const out: SourcePosition[] = [];
+    // Files let go first: a file resumed under the same identity since then reports after them.
+    const out = this.#registry.takeFinalPositions();
     for (const t of this.#files) {
       const offset = t.framer.position;
       // A new path alone is worth reporting too: the committed state then names the file as it is now.
       if (offset === t.reported.offset && t.path === t.reported.path) continue;
-      out.push({ pipeline: this.#o.pipeline, fileId: t.fileId, path: t.path, offset });
+      const checksum = t.checksum(offset);
+      out.push({ pipeline: this.#o.pipeline, fileId: t.fileId, path: t.path, offset, checksum });
       t.reported = { offset, path: t.path };
-    }
-    for (const t of this.#files) {
-      // Only its position is worth keeping, in case the file turns up at a glob path again.
-      if (t.retired) this.#registry.retire(t);
     }
     return out;
   }

@@ -14,6 +14,12 @@ export interface RawRecord {
   offset: number;
   /** Byte offset just after the record (including its line terminator). */
   endOffset: number;
+  /**
+   * What the source knows about the record beyond its text (e.g. `_peer`, the sender's address).
+   * The processor starts the record's fields with these, so parsers and map can use them; names
+   * start with `_` so they never collide with parsed fields. Absent for files.
+   */
+  meta?: Readonly<Record<string, string>>;
 }
 
 /** A committed read position: `offset` is where reading resumes in the file with identity `fileId`. */
@@ -22,6 +28,11 @@ export interface SourcePosition {
   fileId: string;
   path: string;
   offset: number;
+  /**
+   * Opaque to everything but the source that wrote it: what the position was taken in (for files,
+   * a print of the head and a hash of the bytes before `offset`), checked before resuming there.
+   */
+  checksum?: string;
 }
 
 /** A record the source had to reject before parsing (e.g. a line over the size limit). */
@@ -40,6 +51,12 @@ export interface SourceBatch {
   rejected: RejectedRecord[];
   /** Positions to commit together with the rows produced from this batch (one per file touched). */
   positions: SourcePosition[];
+  /**
+   * Called once the rows produced from this batch (and its positions) are committed: a source
+   * whose sender waits for an acknowledgement (HTTP push) answers only then. Never called for
+   * rows that are not committed (e.g. the process dies first); the sender then retries.
+   */
+  onCommitted?: () => void;
 }
 
 export interface SourceStats {
@@ -50,10 +67,21 @@ export interface SourceStats {
   bytesBehind: number;
   /** Empty lines skipped by framing (counted so that `read = events + dead letters + filtered` holds). */
   emptyLines?: number;
-  /** Files that shrank below their read position and were read again from the start. */
+  /**
+   * Files read again from the start because their content was replaced: they shrank below the read
+   * position, or the bytes at their start or before a committed position changed.
+   */
   truncations?: number;
+  /** NUL padding skipped at line starts (left by writers that keep their offset across a truncation). */
+  paddingBytes?: number;
   /** Files that left their path (renamed away or deleted) while being followed. */
   rotations?: number;
+  /** Open network connections (TCP syslog, HTTP). */
+  connections?: number;
+  /** Records dropped because the consumer fell behind and the protocol cannot push back (UDP). */
+  dropped?: number;
+  /** Requests or connections refused (bad token, oversize body, queue full, too many connections). */
+  refused?: number;
 }
 
 export interface Source {

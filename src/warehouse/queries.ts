@@ -103,7 +103,7 @@ export function countsSql(): { events: Sql; deadLetters: Sql; bySubsystem: Sql }
 
 export function positionsSql(pipeline?: string): Sql {
   const w = pipeline === undefined ? sql.empty : sql`where ${col('pipeline')} = ${pipeline}`;
-  return sql`select ${col('pipeline')}, ${col('file_id')}, ${col('path')}, ${col('offset')}
+  return sql`select ${col('pipeline')}, ${col('file_id')}, ${col('path')}, ${col('offset')}, ${col('checksum')}
     from ${TABLES.positions} ${w} order by ${col('pipeline')}, ${col('path')}, ${col('file_id')}`;
 }
 
@@ -198,5 +198,6 @@ export function rowToPosition(r: Row): SourcePosition {
     fileId: str(r, 'file_id'),
     path: str(r, 'path'),
     offset: num(r, 'offset'),
+    ...(typeof r.checksum === 'string' ? { checksum: r.checksum } : {}),
   };
 }

@@ -3,6 +3,7 @@
 import { loadConfig } from '../../config/load.ts';
 import { buildPipelines } from '../../pipeline/build.ts';
 import { defineFlows } from '../../process/flows/definition.ts';
+import { defineHealth } from '../../process/health/definition.ts';
 import { parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar check -c FILE
@@ -19,6 +20,7 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig(values.config as string);
   const pipelines = buildPipelines(config);
   const flows = defineFlows(config);
+  defineHealth(config);
   console.log(
     `${values.config}: ok (${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'}, ${Object.keys(config.subsystems).length} subsystems, ${flows.length} flow${flows.length === 1 ? '' : 's'})`,
   );

@@ -48,9 +48,12 @@ export async function run(argv: string[]): Promise<number> {
         );
       },
     });
+    // Standard input has no end to catch up with: wait until the writer closes it.
+    if (Object.values(config.pipelines).some((p) => p.source.type === 'stdin'))
+      await Promise.race([ingest.done, untilSignal()]);
   } else {
     console.error('ingesting; Ctrl-C stops');
-    await untilSignal();
+    await Promise.race([untilSignal(), ingest.done]);
   }
   await ingest.stop();
   await warehouse.close();

@@ -1,5 +1,5 @@
-// `mortar reprocess -c FILE [--from T1] [--to T2] [--data DIR]`: rebuilds the derived flow tables
-// from the stored events for a window (default: everything), in slices with a progress bar, e.g.
+// `mortar reprocess -c FILE [--from T1] [--to T2] [--data DIR]`: rebuilds the derived flow and
+// health tables from the stored events for a window (default: everything), in slices with a progress bar, e.g.
 // after a flow rule changed. Safe while a server runs: each slice replaces its rows in one
 // transaction, as the live runner does.
 import { loadConfig } from '../../config/load.ts';
@@ -7,6 +7,8 @@ import { UserError } from '../../events/errors.ts';
 import { parseDurationMs, usToIso } from '../../events/time.ts';
 import { defineFlows } from '../../process/flows/definition.ts';
 import { ensureFlowTables, newestEventUs, processFlow } from '../../process/flows/flow-processor.ts';
+import { defineHealth } from '../../process/health/definition.ts';
+import { ensureHealthTables, processHealth } from '../../process/health/health-processor.ts';
 import { openWarehouse } from '../../warehouse/open.ts';
 import { sql } from '../../warehouse/sql.ts';
 import { parseFlags } from '../args.ts';
@@ -14,7 +16,8 @@ import { parseFlags } from '../args.ts';
 const HELP = `usage: mortar reprocess -c FILE [--from ISO] [--to ISO] [--slice D] [--data DIR]
 
 Rebuilds the derived tables (flows: alerts, steps, hops) from the stored events for alerts whose
-first step lies in [from, to) — by default all stored events — in slices of --slice (default 1h).`;
+first step lies in [from, to) — by default all stored events — in slices of --slice (default 1h);
+and the health time lines (health_transitions, health_conditions) of [from, to), oldest slice first.`;
 
 function time(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -41,8 +44,12 @@ export async function run(argv: string[]): Promise<number> {
   );
   const config = loadConfig(values.config as string, { dataDir: values.data as string | undefined });
   const flows = defineFlows(config);
-  if (flows.length === 0)
-    throw new UserError('bad_request', `${values.config} declares no flows; nothing to reprocess`);
+  const health = defineHealth(config);
+  if (flows.length === 0 && !health)
+    throw new UserError(
+      'bad_request',
+      `${values.config} declares no flows and no health; nothing to reprocess`,
+    );
   const sliceMs = parseDurationMs(values.slice as string);
   if (sliceMs === undefined || sliceMs <= 0)
     throw new UserError('bad_request', `--slice "${values.slice}" is not a duration such as 15m or 1h`);
@@ -52,6 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   try {
     await ensureFlowTables(warehouse);
+    if (health) await ensureHealthTables(warehouse);
     const newest = await newestEventUs(warehouse);
     if (newest === undefined) {
       console.log('no events stored; nothing to do');
@@ -79,6 +87,10 @@ export async function run(argv: string[]): Promise<number> {
           skewUs: 60e6,
         });
         for (const [state, n] of Object.entries(r.byState)) counts[state] = (counts[state] ?? 0) + n;
+      }
+      if (health) {
+        const r = await processHealth(warehouse, health, { fromUs: a, toUs: b, nowUs: newest });
+        counts['health intervals'] = (counts['health intervals'] ?? 0) + r.transitions;
       }
       const pct = Math.round(((i + 1) / slices) * 100);
       const line = `[${'#'.repeat(Math.round(pct / 4)).padEnd(25, '.')}] ${String(pct).padStart(3)}%  slice ${i + 1}/${slices} up to ${usToIso(b)}`;

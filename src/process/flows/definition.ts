@@ -100,6 +100,7 @@ function defineFlow(name: string, f: FlowConfig, report: Report): FlowDef {
       'an alert is stuck after the deadline and lost after the horizon',
     );
   const def = { name, description: f.description, steps, slaUs: us(f.sla), deadlineUs, horizonUs };
-  for (const problem of unreachableKeys(def)) report(['steps'], problem, 'add emits: KEY to the step whose events carry both ids');
+  for (const problem of unreachableKeys(def))
+    report(['steps'], problem, 'add emits: KEY to the step whose events carry both ids');
   return def;
 }

@@ -80,7 +80,10 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
   const hi = w.toUs + flow.horizonUs;
   const ts = col('ts');
   const inWindow = sql`${ts} >= ${sql.ts(lo)} and ${ts} < ${sql.ts(hi)}`;
-  const anyStep = sql.join(flow.steps.map((st) => matchSql(d, st.match)), sql` or `);
+  const anyStep = sql.join(
+    flow.steps.map((st) => matchSql(d, st.match)),
+    sql` or `,
+  );
   const key = (name: string) => d.mapValue(col('keys'), name);
 
   // Bridge tables, one per bridged key name: its value -> root id (resolved through earlier bridges).
@@ -88,7 +91,10 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
   const bridgeName = (k: string) => sql.id(`b_${[...b.keys()].indexOf(k)}`);
   const resolve = (k: string, value: SqlNode): { expr: Sql; joins: Sql[] } => {
     if (k === rootKey) return { expr: sql`${value}`, joins: [] };
-    return { expr: sql`${bridgeName(k)}.r`, joins: [sql`left join ${bridgeName(k)} on ${bridgeName(k)}.v = ${value}`] };
+    return {
+      expr: sql`${bridgeName(k)}.r`,
+      joins: [sql`left join ${bridgeName(k)} on ${bridgeName(k)}.v = ${value}`],
+    };
   };
   const bridgeCtes = [...b.keys()].map((k) => {
     const to = b.get(k)!;
@@ -111,7 +117,10 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
   // One watermark per step: the newest event time of its subsystem, or `now - idle` when that is later.
   const marks = flow.steps.map((st) => {
     const sub = typeof st.match.subsystem === 'string' ? st.match.subsystem : undefined;
-    const seen = sub === undefined ? sql`max(${d.epochUs(ts)})` : sql`max(case when ${col('subsystem')} = ${sub} then ${d.epochUs(ts)} end)`;
+    const seen =
+      sub === undefined
+        ? sql`max(${d.epochUs(ts)})`
+        : sql`max(case when ${col('subsystem')} = ${sub} then ${d.epochUs(ts)} end)`;
     return sql`${seen} as ${sql.id(`w${st.index}`)}`;
   });
   const lagging = new Set(w.lagging ?? []);
@@ -124,7 +133,10 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
     return sql`case when ${seen} > ${floorOf(st)} then ${seen} else ${floorOf(st)} end as ${sql.id(`wm${st.index}`)}`;
   };
 
-  const roots = sql.join(flow.steps.map((st) => sql`select root from ${sql.id(`s${st.index}`)}`), sql` union `);
+  const roots = sql.join(
+    flow.steps.map((st) => sql`select root from ${sql.id(`s${st.index}`)}`),
+    sql` union `,
+  );
   const perStep = flow.steps.flatMap((st) => [
     sql`${s(st.index, 't')} as ${t(st.index)}`,
     sql`${s(st.index, 'c')} as ${sql.id(`c${st.index}`)}`,
@@ -132,24 +144,44 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
   ]);
   // The alert starts at its first step, or at the earliest step seen when that line is missing.
   const start = sql`coalesce(${s(0, 't')}, ${d.leastOf(flow.steps.slice(1).map((st) => s(st.index, 't')))})`;
-  const joins = flow.steps.map((st) => sql`left join ${sql.id(`s${st.index}`)} on ${s(st.index, 'root')} = r.root`);
+  const joins = flow.steps.map(
+    (st) => sql`left join ${sql.id(`s${st.index}`)} on ${s(st.index, 'root')} = r.root`,
+  );
   const base = sql`select r.root as root, ${start} as root_us, ${sql.join(perStep)}, ${sql.join(flow.steps.map(watermark))}
     from (${roots}) as r ${sql.join(joins, sql` `)} cross join m`;
 
   const required = flow.steps.filter((st) => !st.optional);
   const rootUs = col('root_us');
   // Missing for good only when neither the step nor anything after it was seen (else it is a gap in the logs).
-  const absent = (st: FlowStep) => sql.join([st.index, ...descendants(flow, st.index)].map((i) => sql`${t(i)} is null`), sql` and `);
+  const absent = (st: FlowStep) =>
+    sql.join(
+      [st.index, ...descendants(flow, st.index)].map((i) => sql`${t(i)} is null`),
+      sql` and `,
+    );
   const overdue = (limitUs: number) =>
-    sql.join(required.map((st) => sql`(${absent(st)} and ${sql.id(`wm${st.index}`)} - ${rootUs} >= ${limitUs})`), sql` or `);
-  const noneAbsent = sql.join(required.map((st) => sql`not (${absent(st)})`), sql` and `);
+    sql.join(
+      required.map((st) => sql`(${absent(st)} and ${sql.id(`wm${st.index}`)} - ${rootUs} >= ${limitUs})`),
+      sql` or `,
+    );
+  const noneAbsent = sql.join(
+    required.map((st) => sql`not (${absent(st)})`),
+    sql` and `,
+  );
   const breaches = flow.steps
     .filter((st) => st.slaUs !== undefined && st.parent !== undefined)
     .map((st) => sql`${t(st.index)} - ${t(st.parent!)} > ${st.slaUs!}`);
   const e2e = sql`greatest(${sql.join(required.map((st) => sql`coalesce(${t(st.index)}, ${rootUs})`))}) - ${rootUs}`;
   if (flow.slaUs !== undefined) breaches.push(sql`${e2e} > ${flow.slaUs}`);
-  const late = breaches.length ? sql.join(breaches.map((x) => sql`coalesce(${x}, false)`), sql` or `) : sql`false`;
-  const missing = sql`case ${sql.join(required.map((st) => sql`when ${absent(st)} then ${st.name}`), sql` `)} end`;
+  const late = breaches.length
+    ? sql.join(
+        breaches.map((x) => sql`coalesce(${x}, false)`),
+        sql` or `,
+      )
+    : sql`false`;
+  const missing = sql`case ${sql.join(
+    required.map((st) => sql`when ${absent(st)} then ${st.name}`),
+    sql` `,
+  )} end`;
   const gaps = sql.join(
     flow.steps.map((st) => sql`case when ${t(st.index)} is null and not (${absent(st)}) then 1 else 0 end`),
     sql` + `,

@@ -1,15 +1,22 @@
 // Which files the file source follows and who they are: scans the globs, follows known inodes to
-// their new paths (rename), notices files that left their path (rotation) or shrank (truncation),
-// and identifies new files by fingerprint, starting each where its committed position says.
-import { type FileHandle, open, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+// their new paths (rename), notices files that left their path (rotation), shrank or had their
+// content replaced (truncation, copytruncate), identifies new inodes by content (identify.ts) and
+// starts each where its committed position says. Inodes that hold nothing new (copies, archives of
+// files already read, files not identifiable yet) are parked and looked at again only when they
+// change, or when the file they copy stops being readable.
+import { type FileHandle, lstat, open, realpath, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { glob } from 'tinyglobby';
+import { codecFor, type Encoding } from '../framing/codec.ts';
 import { createFramer, type FramingOptions } from '../framing/framer.ts';
 import type { SourcePosition } from '../source.ts';
 import type { BatchCollector } from './batch-collector.ts';
-import { fingerprint } from './fingerprint.ts';
-import { lastLineEnd } from './last-line-end.ts';
+import { type Head, readHead } from './head.ts';
+import { type Decision, type IdentifyContext, identify } from './identify.ts';
+import { KnownFiles } from './known-files.ts';
+import { type ByteReader, gzipSizeHint, isGzip, openReader } from './readers.ts';
 import { inodeKey, TrackedFile } from './tracked-file.ts';
+import { WindowTracker } from './window.ts';
 
 export interface FileRegistryOptions {
   pipeline: string;
@@ -21,6 +28,16 @@ export interface FileRegistryOptions {
   maxLineBytes: number;
   maxOpenFiles: number;
   positions: SourcePosition[];
+  fingerprint: { strategy: 'first_line' | 'device_inode'; bytes: number };
+  encoding: Encoding;
+}
+
+interface Parked {
+  size: number;
+  mtimeMs: number;
+  /** The identity it holds a copy of, if any. */
+  of?: string;
+  scan: number;
 }
 
 export const isFsError = (e: unknown): boolean =>
@@ -30,22 +47,25 @@ export class FileRegistry {
   /** Followed files by identity. */
   readonly files = new Map<string, TrackedFile>();
   readonly #byInode = new Map<string, TrackedFile>();
-  /** Committed offsets of identities not followed (yet, or any more) in this process. */
-  readonly #committed = new Map<string, number>();
+  readonly #known: KnownFiles;
+  readonly #parked = new Map<string, Parked>();
+  /** Last positions of files let go since the last batch, handed out with it. */
+  #final: SourcePosition[] = [];
   readonly #hasHistory: boolean;
   readonly #o: FileRegistryOptions;
+  readonly #headBuf: Buffer;
+  #realBase: string | undefined;
   #scans = 0;
   truncations = 0;
   rotations = 0;
   retiredEmptyLines = 0;
+  retiredPadding = 0;
 
   constructor(options: FileRegistryOptions) {
     this.#o = options;
-    for (const p of options.positions) {
-      if (p.pipeline !== options.pipeline) continue;
-      this.#committed.set(p.fileId, Math.max(p.offset, this.#committed.get(p.fileId) ?? 0));
-    }
-    this.#hasHistory = this.#committed.size > 0;
+    this.#known = new KnownFiles(options.pipeline, options.positions);
+    this.#hasHistory = this.#known.size > 0;
+    this.#headBuf = Buffer.alloc(Math.max(options.fingerprint.bytes, 4096));
   }
 
   /** Finds files at glob paths: known inodes are followed; new ones are identified and tracked. */
@@ -67,43 +87,66 @@ export class FileRegistry {
     if (signal.aborted) return;
     paths.sort();
     const first = this.#scans++ === 0;
+    const scan = this.#scans;
     const seen = new Set<TrackedFile>();
+    const inodes = new Set<string>();
     const unknown: string[] = [];
     for (const path of paths) {
-      const st = await stat(join(this.#o.baseDir, path)).catch(() => undefined);
-      if (!st) continue;
-      const t = this.#byInode.get(inodeKey(st.dev, st.ino));
-      if (!t) {
-        unknown.push(path);
-      } else if (st.size < t.readOffset) {
-        await this.#truncated(t, c);
-        unknown.push(path);
-      } else if (!seen.has(t)) {
+      const abs = join(this.#o.baseDir, path);
+      const link = await lstat(abs).catch(() => undefined);
+      const st = link?.isSymbolicLink() ? await stat(abs).catch(() => undefined) : link;
+      if (!st?.isFile()) continue;
+      const inode = inodeKey(st.dev, st.ino);
+      if (inodes.has(inode)) continue;
+      inodes.add(inode);
+      const t = this.#byInode.get(inode);
+      if (t) {
+        const changed = t.gzip ? st.size !== t.fileSize || st.mtimeMs !== t.mtimeMs : st.size < t.readOffset;
+        if (changed) {
+          await this.replaced(t, c, !t.gzip);
+          unknown.push(path);
+          continue;
+        }
         seen.add(t);
-        t.path = path;
+        t.path = link?.isSymbolicLink() ? await this.#resolved(abs, path) : path;
         t.attached = true;
-        t.size = st.size;
-        if (st.size > t.readOffset) t.eof = false;
+        t.fileSize = st.size;
+        t.mtimeMs = st.mtimeMs;
+        if (!t.gzip) t.size = st.size;
+        if (!t.gzip && st.size > t.readOffset) t.eof = false;
+        continue;
       }
+      const p = this.#parked.get(inode);
+      if (p && p.size === st.size && p.mtimeMs === st.mtimeMs) {
+        p.scan = scan;
+        continue;
+      }
+      this.#parked.delete(inode);
+      // A file a position was taken in goes first: the original, not a copy of it, resumes it.
+      if (this.#known.hasInode(inode)) unknown.unshift(path);
+      else unknown.push(path);
     }
-    for (const t of this.files.values()) {
+    for (const [inode, p] of this.#parked) if (p.scan !== scan) this.#parked.delete(inode);
+    for (const t of [...this.files.values()]) {
       if (seen.has(t) || !t.attached) continue;
-      // Renamed away or deleted: what is still unread is reachable only through the open handle.
+      // Renamed away or deleted: what is still unread is reachable only through the open handle —
+      // or, for the old target of a switched symlink, at its own path.
       t.attached = false;
       this.rotations++;
-      if (!t.fh) {
-        // No handle, no way back to its bytes; a held record exists only in memory now.
-        t.framer.flush(c.sinkFor(t));
-        t.retired = true;
+      if (!t.reader && !(await this.reopen(t, c)) && this.files.get(t.key) === t) {
+        // No way back to its bytes; a held record exists only in memory now.
+        this.#flush(t, c);
+        this.letGo(t);
       }
     }
     for (const path of unknown) {
       if (signal.aborted) return;
-      await this.#discover(path, first, seen, c);
+      await this.#discover(path, first);
     }
+    if (first) await this.#probeLastPaths(new Set(paths));
     for (const t of this.files.values()) {
-      if (t.attached || !t.fh) continue;
-      const st = await t.fh.stat().catch(() => undefined);
+      if (t.attached || !t.reader || t.gzip) continue;
+      const st = await t.reader.fh.stat().catch(() => undefined);
       if (st && st.size > t.readOffset) {
         t.size = st.size;
         t.eof = false;
@@ -111,89 +154,211 @@ export class FileRegistry {
     }
   }
 
-  /** Identifies the file at a path whose inode is not tracked, and tracks it if it is new. */
-  async #discover(path: string, first: boolean, seen: Set<TrackedFile>, c: BatchCollector): Promise<void> {
+  /** Identifies the file at a path whose inode is not followed, and follows it if it has anything to read. */
+  async #discover(
+    path: string,
+    first: boolean,
+    only?: (d: Decision) => boolean,
+  ): Promise<TrackedFile | undefined> {
     await this.makeRoom();
-    let fh: FileHandle | undefined = await open(join(this.#o.baseDir, path), 'r').catch(() => undefined);
-    if (!fh) return;
+    const abs = join(this.#o.baseDir, path);
+    const fh = await open(abs, 'r').catch(() => undefined);
+    if (!fh) return undefined;
+    let reader: ByteReader | undefined;
+    let t: TrackedFile | undefined;
     try {
       const st = await fh.stat();
       const inode = inodeKey(st.dev, st.ino);
-      const fileId = this.#byInode.has(inode) ? undefined : await fingerprint(fh);
-      if (fileId === undefined) return;
-      let t = this.files.get(fileId);
-      // The same content under another name, already being read: read once.
-      if (t && (seen.has(t) || t.fh)) return;
-      if (t && st.size < t.readOffset) {
-        await this.#truncated(t, c);
-        t = undefined;
-      }
-      if (t) {
-        // A known file reappearing under a new inode (moved, or copied before its original went).
-        this.unmapInode(t);
-        t.inode = inode;
-        t.retired = false;
-      } else {
-        t = await this.#track(fh, fileId, path, inode, st.size, first);
-      }
-      t.path = path;
-      t.attached = true;
-      t.size = st.size;
-      t.eof = t.readOffset >= st.size;
-      t.fh = fh;
-      fh = undefined;
-      seen.add(t);
-      this.#byInode.set(inode, t);
+      if (this.#byInode.has(inode)) return undefined;
+      reader = openReader(fh, await isGzip(fh));
+      const park = (of?: string): undefined => {
+        if (!only) this.#parked.set(inode, { size: st.size, mtimeMs: st.mtimeMs, of, scan: this.#scans });
+      };
+      const head = await readHead(reader, this.#o.encoding, this.#o.fingerprint.bytes);
+      if (!head) return park();
+      const size = reader.gzip ? await gzipSizeHint(fh, st.size) : st.size;
+      const codec = codecFor(head.encoding);
+      const ctx = this.#context(first && this.#o.startAt === 'end' && !this.#hasHistory, inode);
+      const d = await identify({ inode, reader, head, codec, size }, ctx);
+      if (only && !only(d)) return undefined;
+      if (d.kind === 'pending') return park();
+      if (d.kind === 'copy') return park(d.of);
+      if (d.kind === 'new' && d.replaced) this.truncations++;
+      // The path may be gone already (deleted right after it was opened): the open handle still reads it.
+      const link = await lstat(abs).catch(() => undefined);
+      const shown = link?.isSymbolicLink() ? await this.#resolved(abs, path) : path;
+      t = this.#track(d, shown, inode, reader, head, size, st);
+      return t;
     } catch (e) {
       if (!isFsError(e)) throw e;
+      return undefined;
     } finally {
-      await fh?.close().catch(() => {});
+      if (!t) await (reader ?? fh).close().catch(() => {});
     }
   }
 
-  async #track(
-    fh: FileHandle,
-    fileId: string,
+  #context(startAtEnd: boolean, inode: string): IdentifyContext {
+    return {
+      inodeKnown: this.#known.hasInode(inode),
+      strategy: this.#o.fingerprint.strategy,
+      tracked: (base) => [...this.files.values()].filter((t) => t.base === base),
+      sizeNow: (t) => this.#sizeNow(t),
+      known: (base) => this.#known.withBase(base),
+      keyTaken: (key) => this.files.has(key) || this.#known.has(key),
+      startAtEnd,
+    };
+  }
+
+  async #sizeNow(t: TrackedFile): Promise<number | undefined> {
+    if (t.gzip) return t.size;
+    if (t.reader) return (await t.reader.fh.stat().catch(() => undefined))?.size;
+    const st = await stat(join(this.#o.baseDir, t.path)).catch(() => undefined);
+    return st && inodeKey(st.dev, st.ino) === t.inode ? st.size : t.fileSize;
+  }
+
+  #track(
+    d: Decision & { kind: 'resume' | 'new' },
     path: string,
     inode: string,
-    size: number,
-    first: boolean,
-  ): Promise<TrackedFile> {
-    const committed = this.#committed.get(fileId);
-    let start = 0;
-    if (committed !== undefined && committed <= size) start = committed;
-    else if (committed !== undefined) this.truncations++;
-    else if (first && this.#o.startAt === 'end' && !this.#hasHistory) start = await lastLineEnd(fh, size);
-    const framer = createFramer(this.#o.framing, start, this.#o.maxLineBytes);
-    const reported = { offset: committed ?? -1, path };
-    const t = new TrackedFile(fileId, path, inode, size, start, framer, reported, Date.now());
-    this.files.set(fileId, t);
+    reader: ByteReader,
+    head: Head,
+    size: number | undefined,
+    st: { size: number; mtimeMs: number },
+  ): TrackedFile {
+    const resumed = d.kind === 'resume' ? d.known : undefined;
+    const key = resumed?.key ?? (d as { key: string }).key;
+    const offset = resumed?.offset ?? (d as { offset: number }).offset;
+    const framer = createFramer(this.#o.framing, offset, this.#o.maxLineBytes, head.encoding);
+    const t = new TrackedFile({
+      key,
+      base: this.#o.fingerprint.strategy === 'device_inode' ? `i${inode}` : head.base,
+      path,
+      inode,
+      gzip: reader.gzip,
+      encoding: head.encoding,
+      head: { start: head.start, bytes: Buffer.from(head.bytes.subarray(0, head.span)), span: head.span },
+      size: reader.gzip ? Math.max(size ?? 0, offset) : st.size,
+      fileSize: st.size,
+      mtimeMs: st.mtimeMs,
+      readOffset: offset,
+      framer,
+      window: new WindowTracker(codecFor(head.encoding), offset, d.before),
+      // A new file reports its start at once (start_at: end must be committed); a resumed one when it moves.
+      reported: resumed ? { offset, path: resumed.path } : { offset: -1, path },
+      now: Date.now(),
+    });
+    t.reader = reader;
+    t.eof = !reader.gzip && offset >= st.size;
+    this.#known.delete(key);
+    this.files.set(key, t);
+    this.#byInode.set(inode, t);
     return t;
   }
 
-  /** The file shrank below what was read: its content was replaced, so it is forgotten and re-identified. */
-  async #truncated(t: TrackedFile, c: BatchCollector): Promise<void> {
-    // The bytes of a held record are gone from the file; memory holds the only copy.
-    t.framer.flush(c.sinkFor(t));
-    await t.close();
-    this.unmapInode(t);
-    this.files.delete(t.fileId);
-    this.#committed.delete(t.fileId);
-    this.retiredEmptyLines += t.framer.emptyLines;
-    this.truncations++;
+  /**
+   * After a restart, files that left the globs while Mortar was stopped (the old target of a
+   * switched symlink, a file renamed out of the pattern) are still drained at their last path, if
+   * that path still holds the same content beyond the committed position.
+   */
+  async #probeLastPaths(globbed: Set<string>): Promise<void> {
+    for (const k of [...this.#known.values()]) {
+      if (!k.check || globbed.has(k.path) || this.files.has(k.key)) continue;
+      const st = await stat(join(this.#o.baseDir, k.path)).catch(() => undefined);
+      if (!st?.isFile() || this.#parked.has(inodeKey(st.dev, st.ino))) continue;
+      const t = await this.#discover(k.path, false, (d) => d.kind === 'resume' && d.known.key === k.key);
+      if (t) t.attached = false;
+    }
   }
 
-  /** Stops following a drained file that left its path, keeping only its position. */
-  retire(t: TrackedFile): void {
+  /** Reopens a closed file at its path, if the path still holds the same file with the same head. */
+  async reopen(t: TrackedFile, c: BatchCollector): Promise<boolean> {
+    if (this.files.get(t.key) !== t) return false;
+    await this.makeRoom();
+    const fh: FileHandle | undefined = await open(join(this.#o.baseDir, t.path), 'r').catch(() => undefined);
+    if (!fh) return false;
+    try {
+      const st = await fh.stat();
+      if (inodeKey(st.dev, st.ino) === t.inode) {
+        t.reader = openReader(fh, t.gzip);
+        if (t.gzip || (await this.headStillSame(t))) return true;
+        // The same inode holds other content now.
+        await this.replaced(t, c, true);
+        return false;
+      }
+    } catch (e) {
+      if (!isFsError(e)) throw e;
+    }
+    await fh.close().catch(() => {});
+    return false;
+  }
+
+  /**
+   * Whether a plain file still starts with its head (else its content was replaced: truncated and
+   * rewritten, or padded with NULs by a writer that kept its offset). Extends a head still short.
+   */
+  async headStillSame(t: TrackedFile): Promise<boolean> {
+    const have = t.head.bytes;
+    const buf = this.#headBuf.subarray(0, t.head.span);
+    const n = (await t.reader!.fh.read(buf, 0, buf.length, t.head.start)).bytesRead;
+    if (n < have.length || buf.compare(have, 0, have.length, 0, have.length) !== 0) return false;
+    if (n > have.length) t.head = { ...t.head, bytes: Buffer.from(buf.subarray(0, n)) };
+    return true;
+  }
+
+  /** The file's content was replaced under its inode: its identity is let go (kept, as known) at its position. */
+  async replaced(t: TrackedFile, c: BatchCollector, count: boolean): Promise<void> {
+    // A held record's bytes are gone from the file; memory holds the only copy.
+    this.#flush(t, c);
+    await t.close();
+    this.letGo(t, true);
+    if (count) this.truncations++;
+  }
+
+  #flush(t: TrackedFile, c: BatchCollector): void {
+    t.framer.flush(c.sinkFor(t));
+    t.window.settled(t.framer.position);
+  }
+
+  /** Stops following a file, keeping what identifies it and its position (and inode, unless replaced there). */
+  letGo(t: TrackedFile, replaced = false): void {
+    t.eof = true;
     this.unmapInode(t);
-    this.files.delete(t.fileId);
-    this.#committed.set(t.fileId, t.framer.position);
+    this.files.delete(t.key);
+    const offset = t.framer.position;
+    if (offset !== t.reported.offset || t.path !== t.reported.path) {
+      this.#final.push({
+        pipeline: this.#o.pipeline,
+        fileId: t.key,
+        path: t.path,
+        offset,
+        checksum: t.checksum(offset),
+      });
+    }
+    const window = t.window.hashAt(offset);
+    this.#known.set({
+      key: t.key,
+      base: t.base,
+      path: t.path,
+      offset,
+      check: { head: t.headPrint, window, inode: replaced ? undefined : t.inode },
+      bytes: t.head.bytes,
+    });
     this.retiredEmptyLines += t.framer.emptyLines;
+    this.retiredPadding += t.framer.paddingBytes;
+    // Its copies may hold what can no longer be read from it.
+    for (const [inode, p] of this.#parked) if (p.of === t.key) this.#parked.delete(inode);
+  }
+
+  /** Positions of files let go since the last call. */
+  takeFinalPositions(): SourcePosition[] {
+    const out = this.#final;
+    this.#final = [];
+    return out;
   }
 
   /** Keeps open handles under the limit by closing the least recently read file that has a path. */
   async makeRoom(): Promise<void> {
-    const open = [...this.files.values()].filter((t) => t.fh);
+    const open = [...this.files.values()].filter((t) => t.reader);
     if (open.length < this.#o.maxOpenFiles) return;
     const closable = open.filter((t) => t.attached);
     closable.sort((a, b) => Number(b.eof) - Number(a.eof) || a.lastDataMs - b.lastDataMs);
@@ -203,5 +368,12 @@ export class FileRegistry {
   /** Forgets a file's inode once no handle pins it, since the system may reuse the number. */
   unmapInode(t: TrackedFile): void {
     if (this.#byInode.get(t.inode) === t) this.#byInode.delete(t.inode);
+  }
+
+  /** A symlink's target, relative to the base directory: where the bytes really are. */
+  async #resolved(abs: string, path: string): Promise<string> {
+    this.#realBase ??= await realpath(this.#o.baseDir).catch(() => this.#o.baseDir);
+    const real = await realpath(abs).catch(() => undefined);
+    return real ? relative(this.#realBase, real) : path;
   }
 }

@@ -4,6 +4,7 @@
 // still holds, so committing it with the emitted rows loses and repeats nothing.
 import type { FramingConfig } from '../../config/schema.ts';
 import { parseDurationMs } from '../../events/time.ts';
+import type { Encoding } from './codec.ts';
 import { LineFramer } from './lines.ts';
 import { MultilineFramer } from './multiline.ts';
 
@@ -24,6 +25,8 @@ export interface Framer {
   readonly position: number;
   /** Empty lines dropped instead of emitted (they carry nothing to parse). */
   readonly emptyLines: number;
+  /** NUL padding skipped at line starts (a hole left by a writer after a truncation). */
+  readonly paddingBytes: number;
 }
 
 export type FramingOptions =
@@ -40,7 +43,12 @@ export function toFramingOptions(framing: FramingConfig | FramingOptions): Frami
 }
 
 /** A framer for one file whose reading starts at `startOffset` (0, or a committed position). */
-export function createFramer(options: FramingOptions, startOffset: number, maxLineBytes: number): Framer {
-  if (options.type === 'lines') return new LineFramer({ startOffset, maxLineBytes });
-  return new MultilineFramer({ ...options, startOffset, maxLineBytes });
+export function createFramer(
+  options: FramingOptions,
+  startOffset: number,
+  maxLineBytes: number,
+  encoding: Encoding = 'utf-8',
+): Framer {
+  if (options.type === 'lines') return new LineFramer({ startOffset, maxLineBytes, encoding });
+  return new MultilineFramer({ ...options, startOffset, maxLineBytes, encoding });
 }

@@ -3,6 +3,7 @@
 // is emitted when the next start line arrives, when it reaches `maxLines` lines or would span more
 // than `maxLineBytes` of the file, or after `timeoutMs` without new bytes, so the last record of
 // a quiet file is not held forever. While a record is held, `position` stays at its first line.
+import type { Encoding } from './codec.ts';
 import type { Framer, FrameSink } from './framer.ts';
 import { LineFramer } from './lines.ts';
 
@@ -12,6 +13,7 @@ export interface MultilineFramerOptions {
   start: RegExp;
   timeoutMs: number;
   maxLines: number;
+  encoding?: Encoding;
 }
 
 export class MultilineFramer implements Framer {
@@ -40,6 +42,7 @@ export class MultilineFramer implements Framer {
       startOffset: options.startOffset,
       maxLineBytes: options.maxLineBytes,
       keepEmpty: true,
+      encoding: options.encoding,
     });
     // A global or sticky regex would carry lastIndex from one test() to the next.
     this.#start = new RegExp(options.start.source, options.start.flags.replace(/[gy]/g, ''));
@@ -54,6 +57,10 @@ export class MultilineFramer implements Framer {
 
   get emptyLines(): number {
     return this.#emptyLines;
+  }
+
+  get paddingBytes(): number {
+    return this.#lines.paddingBytes;
   }
 
   push(chunk: Buffer, sink: FrameSink): void {

@@ -2,14 +2,18 @@
 // as fast as row-by-row appends from Node). Rows appended on a connection inside an open
 // transaction belong to that transaction once flushed; the caller flushes before COMMIT and
 // clears the appender on failure, since unflushed rows would otherwise outlive a ROLLBACK.
+// No longer the commit path (insertRows.ts is: every cell set here is a call into native code);
+// kept as `appendBatchRows` so bench/measureCommits.ts can compare the two.
 import {
   type DuckDBAppender,
+  type DuckDBConnection,
   DuckDBDataChunk,
   type DuckDBValue,
   mapValue,
   timestampValue,
 } from '@duckdb/node-api';
 import type { DeadLetter, MortarEvent } from '../../events/event.ts';
+import type { RowWriter } from './commitBatch.ts';
 import { bigintOf, micros } from './values.ts';
 
 /** DuckDB's vector size: the most rows one data chunk holds. */
@@ -107,3 +111,38 @@ export function appendRows<T>(
     appender.appendDataChunk(chunk);
   }
 }
+
+async function append<T>(
+  connection: DuckDBConnection,
+  table: 'events' | 'dead_letters',
+  columns: readonly Column<T>[],
+  rows: readonly T[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const appender = await connection.createAppender(table);
+  try {
+    appendRows(appender, table, columns, rows);
+    // Flushed inside the transaction, so the rows commit or roll back with it.
+    appender.flushSync();
+  } catch (error) {
+    // Unflushed appender rows survive ROLLBACK and would land with the next flush: drop them first.
+    try {
+      appender.clear();
+    } catch {
+      // The appender already failed; the caller's ROLLBACK is what matters.
+    }
+    throw error;
+  } finally {
+    try {
+      appender.closeSync();
+    } catch {
+      // Closing flushes nothing after clear(); an error here adds nothing to the one in flight.
+    }
+  }
+}
+
+/** The former commit path, as a RowWriter for commitBatch. */
+export const appendBatchRows: RowWriter = async (connection, events, deadLetters) => {
+  await append(connection, 'events', EVENT_COLUMNS, events);
+  await append(connection, 'dead_letters', DEAD_LETTER_COLUMNS, deadLetters);
+};

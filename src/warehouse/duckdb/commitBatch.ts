@@ -1,13 +1,14 @@
-// One commit = one DuckDB transaction: events and dead letters appended in bulk, read positions
+// One commit = one DuckDB transaction: events and dead letters inserted in bulk, read positions
 // upserted, then COMMIT; any error rolls everything back and is rethrown. This is where the
 // exactly-once guarantee lives: positions move only together with the rows read before them.
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DeadLetter, MortarEvent } from '../../events/event.ts';
 import { nowUs } from '../../events/time.ts';
 import type { SourcePosition } from '../../sources/source.ts';
 import { sql } from '../sql.ts';
 import type { CommitBatch } from '../warehouse.ts';
-import { appendRows, type Column, DEAD_LETTER_COLUMNS, EVENT_COLUMNS } from './appendRows.ts';
 import { control, execute } from './execute.ts';
+import { DEAD_LETTERS, EVENTS, insertRows } from './insertRows.ts';
 import { bigintOf } from './values.ts';
 
 /** Upserting the same key twice in one statement is an error in DuckDB, so the last one wins here. */
@@ -24,54 +25,49 @@ async function upsertPositions(
   if (positions.length === 0) return;
   const at = sql.ts(nowUs());
   const rows = lastPerFile(positions).map(
-    (p) => sql`(${p.pipeline}, ${p.fileId}, ${p.path}, ${bigintOf(p.offset, `position ${p.path}`)}, ${at})`,
+    (p) =>
+      sql`(${p.pipeline}, ${p.fileId}, ${p.path}, ${bigintOf(p.offset, `position ${p.path}`)}, ${p.checksum ?? null}, ${at})`,
   );
   const offset = sql.id('offset');
   await execute(
     connection,
-    sql`insert into source_positions (pipeline, file_id, path, ${offset}, updated_at) values ${sql.join(rows)}
+    sql`insert into source_positions (pipeline, file_id, path, ${offset}, checksum, updated_at) values ${sql.join(rows)}
       on conflict (pipeline, file_id) do update
-      set path = excluded.path, ${offset} = excluded.${offset}, updated_at = excluded.updated_at`,
+      set path = excluded.path, ${offset} = excluded.${offset}, checksum = excluded.checksum,
+        updated_at = excluded.updated_at`,
   );
 }
 
-async function append<T>(
+/**
+ * Writes a batch's rows on `connection` inside the transaction already open there. On failure it
+ * leaves nothing behind that could outlive the ROLLBACK, then throws.
+ */
+export type RowWriter = (
   connection: DuckDBConnection,
-  table: 'events' | 'dead_letters',
-  columns: readonly Column<T>[],
-  rows: readonly T[],
-  open: Set<DuckDBAppender>,
-): Promise<void> {
-  if (rows.length === 0) return;
-  const appender = await connection.createAppender(table);
-  open.add(appender);
-  appendRows(appender, table, columns, rows);
-  // Flushed inside the transaction, so the rows commit or roll back with it.
-  appender.flushSync();
-  appender.closeSync();
-  open.delete(appender);
-}
+  events: readonly MortarEvent[],
+  deadLetters: readonly DeadLetter[],
+) => Promise<void>;
 
-export async function commitBatch(connection: DuckDBConnection, batch: CommitBatch): Promise<void> {
+/** The commit path: columns encoded as a few large strings, unnested by INSERT ... SELECT. */
+export const insertBatchRows: RowWriter = async (connection, events, deadLetters) => {
+  if (events.length > 0) await insertRows(connection, EVENTS, events);
+  if (deadLetters.length > 0) await insertRows(connection, DEAD_LETTERS, deadLetters);
+};
+
+/** `writeRows` is replaceable for measurements (bench/measureCommits.ts compares the appender). */
+export async function commitBatch(
+  connection: DuckDBConnection,
+  batch: CommitBatch,
+  writeRows: RowWriter = insertBatchRows,
+): Promise<void> {
   const { events, deadLetters, positions } = batch;
   if (events.length === 0 && deadLetters.length === 0 && positions.length === 0) return;
-  const open = new Set<DuckDBAppender>();
   await control(connection, 'BEGIN TRANSACTION');
   try {
-    await append(connection, 'events', EVENT_COLUMNS, events, open);
-    await append(connection, 'dead_letters', DEAD_LETTER_COLUMNS, deadLetters, open);
+    await writeRows(connection, events, deadLetters);
     await upsertPositions(connection, positions);
     await control(connection, 'COMMIT');
   } catch (error) {
-    // Unflushed appender rows survive ROLLBACK and would land with the next flush: drop them first.
-    for (const appender of open) {
-      try {
-        appender.clear();
-        appender.closeSync();
-      } catch {
-        // The appender already failed; the ROLLBACK below is what matters.
-      }
-    }
     try {
       await control(connection, 'ROLLBACK');
     } catch {

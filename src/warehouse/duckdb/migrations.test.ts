@@ -48,18 +48,21 @@ describe('duckdb migrations', () => {
   });
 
   it('creates the schema once and records each version', async () => {
-    expect(await applyMigrations(target(c), DUCKDB_MIGRATIONS)).toEqual([1]);
+    expect(await applyMigrations(target(c), DUCKDB_MIGRATIONS)).toEqual(
+      DUCKDB_MIGRATIONS.map((m) => m.version),
+    );
     expect(await applyMigrations(target(c), DUCKDB_MIGRATIONS)).toEqual([]);
     expect(await tables(c)).toEqual(['dead_letters', 'events', 'schema_migrations', 'source_positions']);
-    const ledger = await execute(c, sql`select version, name from schema_migrations`);
-    expect(ledger).toEqual([{ version: 1, name: DUCKDB_MIGRATIONS[0]!.name }]);
+    const ledger = await execute(c, sql`select version, name from schema_migrations order by version`);
+    expect(ledger).toEqual(DUCKDB_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
   });
 
   it('rolls a failing step back entirely, then applies it once fixed', async () => {
+    const next = DUCKDB_MIGRATIONS.at(-1)!.version + 1;
     const broken: Migration[] = [
       ...DUCKDB_MIGRATIONS,
       {
-        version: 2,
+        version: next,
         name: 'broken',
         statements: [sql`create table extra (a INTEGER)`, sql`select * from nowhere`],
       },
@@ -68,9 +71,9 @@ describe('duckdb migrations', () => {
     expect(await tables(c)).not.toContain('extra');
     const fixed: Migration[] = [
       ...DUCKDB_MIGRATIONS,
-      { ...broken[1]!, statements: [sql`create table extra (a INTEGER)`] },
+      { ...broken.at(-1)!, statements: [sql`create table extra (a INTEGER)`] },
     ];
-    expect(await applyMigrations(target(c), fixed)).toEqual([2]);
+    expect(await applyMigrations(target(c), fixed)).toEqual([next]);
     expect(await tables(c)).toContain('extra');
   });
 

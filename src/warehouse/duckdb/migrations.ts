@@ -58,4 +58,11 @@ export const DUCKDB_MIGRATIONS: readonly Migration[] = Object.freeze([
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'source position checksums',
+    // What the file source checks before resuming at a position (head print, bytes before the
+    // offset); opaque here. Null for positions written before it existed.
+    statements: [sql`alter table source_positions add column if not exists checksum VARCHAR`],
+  },
 ]);
