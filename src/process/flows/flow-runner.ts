@@ -2,6 +2,7 @@
 // horizons back, so a step that arrives late still turns "lost" into "late"), in event time. Safe
 // to stop and restart at any moment: each run replaces its window's rows in one transaction.
 import type { Warehouse } from '../../warehouse/warehouse.ts';
+import { startPeriodic } from '../periodic.ts';
 import type { FlowDef } from './definition.ts';
 import { ensureFlowTables, type FlowRunResult, newestEventUs, processFlow } from './flow-processor.ts';
 
@@ -37,8 +38,6 @@ export function startFlowRunner(
   opts: FlowRunnerOptions = {},
 ): FlowRunner {
   const stats: FlowRunnerStats = { runs: 0, failures: 0, results: [] };
-  let running: Promise<void> | undefined;
-  let stopped = false;
   let ready: Promise<void> | undefined;
 
   const run = async () => {
@@ -66,28 +65,11 @@ export function startFlowRunner(
     stats.results = results;
   };
 
-  const runOnce = () => {
-    running ??= run()
-      .catch((e: unknown) => {
-        stats.failures++;
-        stats.lastError = String(e);
-        opts.onError?.(e);
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-
-  const timer =
-    flows.length > 0 ? setInterval(() => void (stopped || runOnce()), opts.intervalMs ?? 1000) : undefined;
-  return {
-    stats: () => ({ ...stats }),
-    runOnce,
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      await running;
-    },
-  };
+  const loop = startPeriodic(run, {
+    intervalMs: opts.intervalMs ?? 1000,
+    stats,
+    onError: opts.onError,
+    enabled: flows.length > 0,
+  });
+  return { stats: () => ({ ...stats }), runOnce: loop.runOnce, stop: loop.stop };
 }

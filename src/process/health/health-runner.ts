@@ -5,6 +5,7 @@
 // window's rows in one transaction.
 import { sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
+import { startPeriodic } from '../periodic.ts';
 import type { HealthDef } from './definition.ts';
 import { ensureHealthTables, eventSpanUs, type HealthRunResult, processHealth } from './health-processor.ts';
 import { TRANSITIONS } from './health-tables.ts';
@@ -48,8 +49,6 @@ export function startHealthRunner(
 ): HealthRunner {
   const stats: HealthRunnerStats = { runs: 0, failures: 0 };
   const maxSliceUs = opts.maxSliceUs ?? 3600e6;
-  let running: Promise<void> | undefined;
-  let stopped = false;
   let ready: Promise<void> | undefined;
   /** What the last run saw when it reached `now`: the same again means nothing new to do. */
   let settled: string | undefined;
@@ -74,27 +73,10 @@ export function startHealthRunner(
     stats.lastNowUs = nowUs;
   };
 
-  const runOnce = () => {
-    running ??= run()
-      .catch((e: unknown) => {
-        stats.failures++;
-        stats.lastError = String(e);
-        opts.onError?.(e);
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-
-  const timer = setInterval(() => void (stopped || runOnce()), opts.intervalMs ?? def.intervalMs);
-  return {
-    stats: () => ({ ...stats }),
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const loop = startPeriodic(run, {
+    intervalMs: opts.intervalMs ?? def.intervalMs,
+    stats,
+    onError: opts.onError,
+  });
+  return { stats: () => ({ ...stats }), runOnce: loop.runOnce, stop: loop.stop };
 }

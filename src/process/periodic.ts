@@ -1,0 +1,44 @@
+// The loop every live processor shares: run about every `intervalMs`, never two runs at once, a
+// failed run counted (and retried by the next tick) rather than thrown, and a stop that waits for
+// the run in progress.
+
+export interface FailureStats {
+  failures: number;
+  lastError?: string;
+}
+
+export interface Periodic {
+  /** Runs now, or joins the run in progress; resolves when it is done (never rejects). */
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startPeriodic(
+  run: () => Promise<void>,
+  opts: { intervalMs: number; stats: FailureStats; onError?: (e: unknown) => void; enabled?: boolean },
+): Periodic {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const runOnce = () => {
+    running ??= run()
+      .catch((e: unknown) => {
+        opts.stats.failures++;
+        opts.stats.lastError = String(e);
+        opts.onError?.(e);
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer =
+    opts.enabled === false ? undefined : setInterval(() => void (stopped || runOnce()), opts.intervalMs);
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
