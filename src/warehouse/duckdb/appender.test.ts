@@ -70,7 +70,7 @@ describe('duckdb appender and transactions', () => {
     expect(await count(c)).toBe(0);
 
     // Rows still buffered at ROLLBACK outlive it and land with the next flush: the reason
-    // commitBatch flushes before COMMIT and clears the appender on failure.
+    // appendBatchRows (the appender writer) flushes before COMMIT and clears it on failure.
     await c.run('BEGIN TRANSACTION');
     appendRows(appender, 'events', EVENT_COLUMNS, events.slice(0, 10));
     await c.run('ROLLBACK');

@@ -5,7 +5,8 @@
 // the appender this replaces crossed into native code once per cell (bench/measureCommits.ts).
 //
 // Large batches go in chunks: each chunk's strings stay far below V8's string limit, and the next
-// chunk is encoded while DuckDB inserts the previous one.
+// chunk is encoded while DuckDB inserts the previous one. The statement binds text parameters
+// only (see encodeColumns.ts on why no numbers).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DeadLetter, MortarEvent } from '../../events/event.ts';
 import { type Sql, type SqlNode, sql } from '../sql.ts';
