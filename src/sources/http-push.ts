@@ -7,7 +7,7 @@
 // yields the same event ids, and a retry of one of the last `dedup_window` batches is not stored
 // again. Without a batch id each request is a new batch (at least once, duplicates possible).
 
-import { createHttpIntake, type Decoded, type HttpIntake } from './net/http-intake.ts';
+import { createHttpIntake, type Decoded, type HttpIntake, intakeSettings } from './net/http-intake.ts';
 import type { SourcePosition } from './source.ts';
 
 export interface HttpPushOptions {
@@ -35,18 +35,8 @@ export const HTTP_PUSH_FIELDS = ['_peer', '_batch_id'];
 
 export function createHttpPushSource(o: HttpPushOptions): HttpIntake {
   return createHttpIntake({
-    pipeline: o.pipeline,
+    ...intakeSettings(o, '/ingest'),
     what: 'http',
-    listen: o.listen,
-    path: o.path ?? '/ingest',
-    token: o.token,
-    maxBodyBytes: o.maxBodyBytes ?? 10 * 1024 * 1024,
-    maxLineBytes: o.maxLineBytes ?? 1_048_576,
-    maxPending: o.maxPending ?? 100_000,
-    ackTimeoutMs: o.ackTimeoutMs ?? 30_000,
-    dedupWindow: o.dedupWindow ?? 1000,
-    positions: o.positions ?? [],
-    batchMaxRecords: o.batchMaxRecords ?? 20_000,
     decode: decodePushBody,
     batchIdField: true,
     okBody: (r) => ({

@@ -6,7 +6,7 @@
 // body, yields the same event ids and, within `dedup_window`, is not stored twice. Protobuf
 // bodies are answered 415 (set the exporter's encoding to json).
 import { createHash } from 'node:crypto';
-import { createHttpIntake, type Decoded, type HttpIntake } from './net/http-intake.ts';
+import { createHttpIntake, type Decoded, type HttpIntake, intakeSettings } from './net/http-intake.ts';
 import { otlpLogTexts } from './net/otlp-logs.ts';
 import type { SourcePosition } from './source.ts';
 
@@ -32,18 +32,8 @@ const GRPC_CODE: Record<number, number> = { 400: 3, 401: 16, 404: 5, 405: 12, 41
 
 export function createOtlpSource(o: OtlpOptions): HttpIntake {
   return createHttpIntake({
-    pipeline: o.pipeline,
+    ...intakeSettings(o, '/v1/logs'),
     what: 'otlp',
-    listen: o.listen,
-    path: o.path ?? '/v1/logs',
-    token: o.token,
-    maxBodyBytes: o.maxBodyBytes ?? 10 * 1024 * 1024,
-    maxLineBytes: o.maxLineBytes ?? 1_048_576,
-    maxPending: o.maxPending ?? 100_000,
-    ackTimeoutMs: o.ackTimeoutMs ?? 30_000,
-    dedupWindow: o.dedupWindow ?? 1000,
-    positions: o.positions ?? [],
-    batchMaxRecords: o.batchMaxRecords ?? 20_000,
     decode: decodeOtlpBody,
     batchIdField: false,
     implicitBatchId: (body) => `otlp-${createHash('sha256').update(body).digest('hex').slice(0, 32)}`,

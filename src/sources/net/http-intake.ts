@@ -60,6 +60,38 @@ export interface HttpIntakeOptions {
   errorBody(status: number, code: string, message: string): unknown;
 }
 
+/** What the `http` and `otlp` sources configure alike, as given in the configuration. */
+export interface IntakeSettings {
+  pipeline: string;
+  listen: string;
+  path?: string;
+  token?: string;
+  maxBodyBytes?: number;
+  maxLineBytes?: number;
+  maxPending?: number;
+  ackTimeoutMs?: number;
+  dedupWindow?: number;
+  positions?: SourcePosition[];
+  batchMaxRecords?: number;
+}
+
+/** The shared settings with their defaults applied (`path` defaults per source). */
+export function intakeSettings(o: IntakeSettings, defaultPath: string) {
+  return {
+    pipeline: o.pipeline,
+    listen: o.listen,
+    path: o.path ?? defaultPath,
+    token: o.token,
+    maxBodyBytes: o.maxBodyBytes ?? 10 * 1024 * 1024,
+    maxLineBytes: o.maxLineBytes ?? 1_048_576,
+    maxPending: o.maxPending ?? 100_000,
+    ackTimeoutMs: o.ackTimeoutMs ?? 30_000,
+    dedupWindow: o.dedupWindow ?? 1000,
+    positions: o.positions ?? [],
+    batchMaxRecords: o.batchMaxRecords ?? 20_000,
+  };
+}
+
 export interface HttpIntake extends Source {
   readonly listening: Promise<AddressInfo>;
 }
