@@ -60,3 +60,34 @@ export function writeJsonCorpus(path: string, count: number): Promise<number> {
     }),
   );
 }
+
+const APPS = ['alarm-server', 'gateway', 'sshd', 'cron', 'video'];
+const MSGS = ['alarm raised', 'alarm acknowledged', 'dispatch sent', 'heartbeat ok', 'connection closed'];
+
+/** RFC 5424 lines with one structured-data element, as the demo's alarm server writes them. */
+export function writeSyslogCorpus(path: string, count: number): Promise<number> {
+  return writeLines(path, count, (i, rnd, t) => {
+    const pri = 8 * (16 + Math.floor(rnd() * 4)) + Math.floor(rnd() * 8);
+    const ts = new Date(t).toISOString();
+    return `<${pri}>1 ${ts} host-${String(1 + Math.floor(rnd() * 20)).padStart(2, '0')} ${pick(APPS, rnd())} ${1000 + Math.floor(rnd() * 9000)} EV${Math.floor(rnd() * 90)} [alarm@32473 id="A-${i}" zone="Z${Math.floor(rnd() * 40)}"] ${pick(MSGS, rnd())} for A-${i}`;
+  });
+}
+
+const AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+  'curl/8.5.0',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Apache/nginx combined access log lines (grok %{COMBINEDAPACHELOG}). */
+export function writeAccessCorpus(path: string, count: number): Promise<number> {
+  return writeLines(path, count, (i, rnd, t) => {
+    const d = new Date(t);
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    const ts = `${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000`;
+    const ip = `10.${Math.floor(rnd() * 256)}.${Math.floor(rnd() * 256)}.${1 + Math.floor(rnd() * 254)}`;
+    const status = rnd() < 0.9 ? 200 : 404;
+    return `${ip} - - [${ts}] "${rnd() < 0.7 ? 'GET' : 'POST'} ${pick(PATHS, rnd())}?r=${i} HTTP/1.1" ${status} ${Math.floor(rnd() * 50_000)} "-" "${pick(AGENTS, rnd())}"`;
+  });
+}

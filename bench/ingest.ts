@@ -1,13 +1,21 @@
-// ingest.text and ingest.json: lines/s from a generated file through a real pipeline (file
-// source, parser, map, batched commits) into a committed DuckDB file, beside DuckDB's own
-// readers doing the same parse-and-store (read_csv + regexp_extract, read_json) on the same file.
+// ingest.text, ingest.json, ingest.syslog and ingest.grok: lines/s from a generated file through a
+// real pipeline (file source, parse workers, map, batched commits) into a committed DuckDB file,
+// beside DuckDB's own readers doing the same parse-and-store (read_csv + regexp_extract,
+// read_json) on the same file, and the peak RSS of the whole process during the Mortar run.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadConfig } from '../src/config/load.ts';
 import { startIngest } from '../src/pipeline/ingest.ts';
 import { openWarehouse } from '../src/warehouse/open.ts';
-import { TEXT_PATTERN, writeJsonCorpus, writeTextCorpus } from './corpus.ts';
+import {
+  TEXT_PATTERN,
+  writeAccessCorpus,
+  writeJsonCorpus,
+  writeSyslogCorpus,
+  writeTextCorpus,
+} from './corpus.ts';
+import { peakRss, resetPeakRss, sampleRss } from './peakRss.ts';
 import type { BenchContext, Measurement, Scenario } from './scenario.ts';
 
 const TEXT_PIPELINE = `
@@ -42,15 +50,51 @@ pipelines:
       keys: { alarm_ref: "{alarm_ref}" }
 `;
 
-async function mortarRate(ctx: BenchContext, pipelineYaml: string, lines: number): Promise<number> {
+const SYSLOG_PIPELINE = `
+pipelines:
+  bench:
+    subsystem: bench
+    source: { type: file, include: ["corpus.log"] }
+    parsers: [{ type: syslog, format: rfc5424, structured_data: flat }]
+    map:
+      ts: { from: timestamp, format: iso8601 }
+      component: "{hostname}"
+      type: "{app_name}.{msgid}"
+      message: "{message}"
+      keys: { alarm_id: "{id}" }
+`;
+
+const GROK_PIPELINE = `
+pipelines:
+  bench:
+    subsystem: bench
+    source: { type: file, include: ["corpus.log"] }
+    parsers: [{ type: grok, patterns: ["%{COMBINEDAPACHELOG}"], ecs_compatibility: disabled }]
+    map:
+      ts: { from: timestamp, format: "%d/%b/%Y:%H:%M:%S %z" }
+      component: "{clientip}"
+      type: "http.{verb}"
+`;
+
+/** MORTAR_BENCH_WORKERS=N overrides ingest.workers (0: parse on the main thread), for comparisons. */
+const WORKERS = process.env.MORTAR_BENCH_WORKERS
+  ? `, workers: ${Number(process.env.MORTAR_BENCH_WORKERS)}`
+  : '';
+
+async function mortarRate(
+  ctx: BenchContext,
+  pipelineYaml: string,
+  lines: number,
+): Promise<{ rate: number; peakRss: number }> {
   const dir = join(ctx.dir, 'mortar');
   writeFileSync(
     join(ctx.dir, 'mortar.yaml'),
-    `data_dir: mortar\ningest: { batch_rows: 50000, batch_interval: 250ms }\n${pipelineYaml}`,
+    `data_dir: mortar\ningest: { batch_rows: 50000, batch_interval: 250ms${WORKERS} }\n${pipelineYaml}`,
   );
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(ctx.dir, 'corpus.log'), join(dir, 'corpus.log'));
   const config = loadConfig(join(ctx.dir, 'mortar.yaml'));
+  resetPeakRss();
   const started = performance.now();
   const warehouse = await openWarehouse({ type: 'duckdb', path: join(dir, 'bench.duckdb') });
   const ingest = await startIngest(config, warehouse);
@@ -60,6 +104,7 @@ async function mortarRate(ctx: BenchContext, pipelineYaml: string, lines: number
   });
   while (stored < lines) {
     await new Promise((r) => setTimeout(r, 50));
+    sampleRss();
     ctx.progress(`mortar: ${stored.toLocaleString('en')} / ${lines.toLocaleString('en')} lines committed`);
   }
   await ingest.stop();
@@ -68,7 +113,7 @@ async function mortarRate(ctx: BenchContext, pipelineYaml: string, lines: number
   const counters = ingest.status().pipelines.bench!;
   if (counters.deadLetters > 0)
     throw new Error(`bench corpus produced ${counters.deadLetters} dead letters; the scenario is broken`);
-  return lines / seconds;
+  return { rate: lines / seconds, peakRss: peakRss() };
 }
 
 async function duckdbRate(
@@ -90,43 +135,111 @@ async function duckdbRate(
   return lines / seconds;
 }
 
-function ingestScenario(name: string, kind: 'text' | 'json'): Scenario {
+/** The same named groups as a DuckDB regexp_extract of the line read by read_csv, then a time parse. */
+function extractSelect(pattern: string, names: string[], ts: string, format: string): (f: string) => string {
+  const re = pattern.replaceAll("'", "''");
+  const list = names.map((n) => `'${n}'`).join(', ');
+  return (f) => `SELECT s.*, strptime(s.${ts}, '${format}') AS t FROM (
+    SELECT regexp_extract(line, '${re}', [${list}]) AS s
+    FROM read_csv('${f}', columns = {'line': 'VARCHAR'}, header = false, delim = '\t', quote = '', escape = '', auto_detect = false))`;
+}
+
+interface IngestKind {
+  description: string;
+  pipeline: string;
+  write: (path: string, lines: number) => Promise<number>;
+  reference: { name: string; select: (file: string) => string };
+}
+
+const KINDS: Record<string, IngestKind> = {
+  text: {
+    description: 'text lines/s through a regex pipeline into a committed DuckDB file',
+    pipeline: TEXT_PIPELINE,
+    write: writeTextCorpus,
+    reference: {
+      name: 'duckdb read_csv+regexp_extract',
+      select: extractSelect(
+        TEXT_PATTERN.replace(/\?<[a-z]+>/g, ''),
+        [...TEXT_PATTERN.matchAll(/\(\?<([a-z]+)>/g)].map((m) => m[1]!),
+        'ts',
+        '%Y-%m-%d %H:%M:%S.%g',
+      ),
+    },
+  },
+  json: {
+    description: 'json lines/s through a json pipeline into a committed DuckDB file',
+    pipeline: JSON_PIPELINE,
+    write: writeJsonCorpus,
+    reference: {
+      name: 'duckdb read_json',
+      select: (f) => `SELECT * FROM read_json('${f}', format = 'newline_delimited')`,
+    },
+  },
+  syslog: {
+    description: 'RFC 5424 syslog lines/s through a syslog pipeline into a committed DuckDB file',
+    pipeline: SYSLOG_PIPELINE,
+    write: writeSyslogCorpus,
+    reference: {
+      name: 'duckdb read_csv+regexp_extract',
+      select: extractSelect(
+        '^<([0-9]+)>1 (\\S+) (\\S+) (\\S+) (\\S+) (\\S+) \\[alarm@32473 id="([^"]*)" zone="([^"]*)"\\] (.*)$',
+        ['pri', 'ts', 'host', 'app', 'procid', 'msgid', 'id', 'zone', 'msg'],
+        'ts',
+        '%Y-%m-%dT%H:%M:%S.%gZ',
+      ),
+    },
+  },
+  grok: {
+    description: 'combined access log lines/s through a grok pipeline into a committed DuckDB file',
+    pipeline: GROK_PIPELINE,
+    write: writeAccessCorpus,
+    reference: {
+      name: 'duckdb read_csv+regexp_extract',
+      select: extractSelect(
+        '^(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] "(\\S+) (\\S+) HTTP/([0-9.]+)" ([0-9]+) ([0-9]+|-) "([^"]*)" "([^"]*)"$',
+        [
+          'ip',
+          'ident',
+          'auth',
+          'ts',
+          'verb',
+          'request',
+          'httpversion',
+          'status',
+          'bytes',
+          'referrer',
+          'agent',
+        ],
+        'ts',
+        '%d/%b/%Y:%H:%M:%S %z',
+      ),
+    },
+  },
+};
+
+function ingestScenario(name: string, kind: IngestKind): Scenario {
   return {
     name,
-    description: `${kind} lines/s through a ${kind === 'text' ? 'regex' : 'json'} pipeline into a committed DuckDB file`,
+    description: kind.description,
     better: 'higher',
     async run(ctx): Promise<Measurement> {
       const lines = Math.round(500_000 * ctx.scale);
-      ctx.progress(`writing ${lines.toLocaleString('en')} ${kind} lines`);
-      const path = join(ctx.dir, 'corpus.log');
-      const bytes = kind === 'text' ? await writeTextCorpus(path, lines) : await writeJsonCorpus(path, lines);
-      const reference =
-        kind === 'text'
-          ? await duckdbRate(ctx, lines, (f) => {
-              const names = [...TEXT_PATTERN.matchAll(/\(\?<([a-z]+)>/g)].map((m) => `'${m[1]}'`).join(', ');
-              const re = TEXT_PATTERN.replace(/\?<[a-z]+>/g, '').replaceAll("'", "''");
-              return `SELECT s.*, strptime(s.ts, '%Y-%m-%d %H:%M:%S.%g') AS t FROM (
-                SELECT regexp_extract(line, '${re}', [${names}]) AS s
-                FROM read_csv('${f}', columns = {'line': 'VARCHAR'}, header = false, delim = '\t', quote = '', escape = '', auto_detect = false))`;
-            })
-          : await duckdbRate(
-              ctx,
-              lines,
-              (f) => `SELECT * FROM read_json('${f}', format = 'newline_delimited')`,
-            );
-      const value = await mortarRate(ctx, kind === 'text' ? TEXT_PIPELINE : JSON_PIPELINE, lines);
+      ctx.progress(`writing ${lines.toLocaleString('en')} lines`);
+      const bytes = await kind.write(join(ctx.dir, 'corpus.log'), lines);
+      // Mortar first: memory DuckDB keeps after the reference run would count in Mortar's peak.
+      const mortar = await mortarRate(ctx, kind.pipeline, lines);
+      const reference = await duckdbRate(ctx, lines, kind.reference.select);
       return {
-        value,
+        value: mortar.rate,
         unit: 'lines/s',
-        reference: {
-          name: kind === 'text' ? 'duckdb read_csv+regexp_extract' : 'duckdb read_json',
-          value: reference,
-        },
-        notes: `${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(0)} MB`,
+        reference: { name: kind.reference.name, value: reference },
+        notes: `${lines.toLocaleString('en')} lines, ${(bytes / 1e6).toFixed(0)} MB, peak RSS ${(mortar.peakRss / 2 ** 20).toFixed(0)} MB`,
       };
     },
   };
 }
 
-export const ingestText = ingestScenario('ingest.text', 'text');
-export const ingestJson = ingestScenario('ingest.json', 'json');
+export const ingestText = ingestScenario('ingest.text', KINDS.text!);
+export const ingestJson = ingestScenario('ingest.json', KINDS.json!);
+export const ingestSyslog = ingestScenario('ingest.syslog', KINDS.syslog!);
+export const ingestGrok = ingestScenario('ingest.grok', KINDS.grok!);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (npm test): installs what the tests need when missing (npm packages,
-# Debian's Chromium), type-checks, lints, builds the web app, runs every test, and ends with a
-# plain "N passed, N failed" line.
+# Debian's Chromium and ClickHouse), type-checks, lints, builds the web app, runs every test, and
+# ends with a plain "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,8 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+
+bash scripts/ensure-clickhouse.sh
 
 step "type-check (tsc)"
 npx tsc --noEmit

@@ -13,6 +13,8 @@ const STATUS: Record<UserErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   unauthorized: 401,
   forbidden: 403,
+  rate_limited: 429,
+  locked: 423,
 };
 
 export function errorResponse(err: Error, c: Context): Response {

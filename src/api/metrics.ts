@@ -1,5 +1,6 @@
 // Self-metrics in the Prometheus text exposition format (version 0.0.4) for GET /metrics:
-// per-pipeline record counters and source lag, commit counters, stored events per subsystem.
+// per-pipeline record counters and source lag, network source counters, parse workers, commit
+// counters, stored events per subsystem.
 import type { IngestStatus } from '../pipeline/ingest.ts';
 import type { FlowRunnerStats } from '../process/flows/flow-runner.ts';
 import type { LiveTotals } from './live.ts';
@@ -28,6 +29,10 @@ export function prometheusText(
   const per = (pick: (p: IngestStatus['pipelines'][string]) => number | undefined): Sample[] =>
     pipelines.map(([pipeline, p]) => [{ pipeline }, pick(p) ?? 0]);
   const c = status?.commits;
+  const net = (pick: (p: IngestStatus['pipelines'][string]) => number | undefined): Sample[] =>
+    pipelines
+      .filter(([, p]) => p.source !== 'file' && p.source !== 'stdin')
+      .map(([pipeline, p]) => [{ pipeline, source: p.source }, pick(p) ?? 0]);
   return `${[
     family(
       'mortar_records_read_total',
@@ -89,6 +94,55 @@ export function prometheusText(
       'Files read again after shrinking.',
       per((p) => p.truncations),
     ),
+    family(
+      'mortar_source_received_bytes_total',
+      'counter',
+      'Bytes received by network sources (syslog, http, otlp: bodies and datagrams; poll: responses).',
+      net((p) => p.bytesRead),
+    ),
+    family(
+      'mortar_source_received_records_total',
+      'counter',
+      'Records received by network sources (events + dead letters + filtered).',
+      net((p) => p.read),
+    ),
+    family(
+      'mortar_source_events_total',
+      'counter',
+      'Records of network sources that became events.',
+      net((p) => p.events),
+    ),
+    family(
+      'mortar_source_dead_letters_total',
+      'counter',
+      'Records of network sources kept as dead letters.',
+      net((p) => p.deadLetters),
+    ),
+    family(
+      'mortar_source_connections',
+      'gauge',
+      'Open connections of network sources (TCP syslog, HTTP).',
+      net((p) => p.connections),
+    ),
+    family(
+      'mortar_source_dropped_total',
+      'counter',
+      'Records dropped because the pipeline fell behind and the protocol cannot push back (UDP).',
+      net((p) => p.dropped),
+    ),
+    family(
+      'mortar_source_refused_total',
+      'counter',
+      'Requests or connections refused (bad token, oversize body, queue full, too many connections).',
+      net((p) => p.refused),
+    ),
+    family('mortar_parse_workers', 'gauge', 'Parse worker threads.', [[{}, status?.parse?.workers ?? 0]]),
+    family(
+      'mortar_parse_worker_restarts_total',
+      'counter',
+      'Parse workers restarted because a record overran its budget (dead letters regex_timeout).',
+      [[{}, status?.parse?.restarts ?? 0]],
+    ),
     family('mortar_commits_total', 'counter', 'Warehouse commits.', [[{}, c?.commits ?? 0]]),
     family('mortar_commit_failures_total', 'counter', 'Warehouse commits that failed (retried).', [
       [{}, c?.failures ?? 0],
@@ -113,5 +167,29 @@ export function prometheusText(
     family('mortar_flow_lag_seconds', 'gauge', 'Wall clock minus the event time the last flow run reached.', [
       [{}, flows?.lastNowUs === undefined ? 0 : Date.now() / 1000 - flows.lastNowUs / 1e6],
     ]),
+    family(
+      'mortar_flow_deferred_runs_total',
+      'counter',
+      'Flow runs that hit their event budget and left the rest for the next run.',
+      (flows?.results ?? []).map((r) => [{ flow: r.flow }, r.deferred]),
+    ),
+    family(
+      'mortar_flow_timer_overflow_total',
+      'counter',
+      'Alert time-out checks or waiting step events put off because a run was full.',
+      (flows?.results ?? []).map((r) => [{ flow: r.flow }, r.overflow]),
+    ),
+    family(
+      'mortar_flow_unlinked_dropped_total',
+      'counter',
+      'Step events whose bridging id never arrived within the horizon.',
+      (flows?.results ?? []).map((r) => [{ flow: r.flow }, r.dropped]),
+    ),
+    family(
+      'mortar_flow_pending_steps',
+      'gauge',
+      'Step events waiting for the line that bridges their id to the alert.',
+      (flows?.results ?? []).map((r) => [{ flow: r.flow }, r.pending]),
+    ),
   ].join('\n')}\n`;
 }

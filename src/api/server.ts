@@ -6,6 +6,9 @@ import { relative, resolve } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { AccessControl } from '../access/access-control.ts';
+import { rowFilter } from '../access/row-filter.ts';
+import { visibleTotals } from '../access/visible-totals.ts';
 import type { Config } from '../config/load.ts';
 import { UserError } from '../events/errors.ts';
 import type { MortarEvent } from '../events/event.ts';
@@ -14,15 +17,25 @@ import type { Ingest } from '../pipeline/ingest.ts';
 import type { FlowDef } from '../process/flows/definition.ts';
 import type { FlowRunner } from '../process/flows/flow-runner.ts';
 import type { HealthDef } from '../process/health/definition.ts';
+import { reportCatalog } from '../reports/catalog.ts';
+import { reportStore } from '../reports/store.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
+import { authGate, clientAddress, identityOf, stillSignedIn } from './auth.ts';
 import { errorResponse } from './errors.ts';
 import type { LiveTotals } from './live.ts';
 import { prometheusText } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { intParam, listParam, niceBucketSeconds, timeParam } from './params.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { agentRoutes } from './routes/agent.ts';
+import { authRoutes } from './routes/auth.ts';
+import { catalogRoutes } from './routes/catalog.ts';
 import { flowRoutes } from './routes/flows.ts';
 import { healthRoutes } from './routes/health.ts';
+import { linkRoutes } from './routes/links.ts';
+import { patternRoutes } from './routes/patterns.ts';
 import { pipelineRoutes } from './routes/pipelines.ts';
+import { reportRoutes } from './routes/reports.ts';
 import type {
   EventRow,
   EventsResponse,
@@ -42,6 +55,8 @@ export interface AppDeps {
   /** The health definition (its derived tables are kept up to date by the health runner). */
   health?: HealthDef;
   flowRunner?: FlowRunner;
+  /** Sign-in and permissions; absent or disabled: single-user mode (the local identity). */
+  access?: AccessControl;
   version: string;
   /** Directory of the built web app (index.html + assets); omitted: API only. */
   webDir?: string;
@@ -53,25 +68,34 @@ export function createApp(deps: AppDeps): Hono {
   const started = Date.now();
   const app = new Hono();
   app.onError(errorResponse);
+  // The one gate: every /api route and /metrics pass here before any handler (see access-rules.ts).
+  app.use('*', authGate(deps.access));
+  authRoutes(app, deps.access);
+  adminRoutes(app, deps.access);
 
   app.get('/api/health', async (c) => {
     const body: HealthResponse = {
       status: 'ok',
       version: deps.version,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
-      warehouse: { dialect: warehouse.dialect, events: sum(live.bySubsystem), deadLetters: live.deadLetters },
+      warehouse: {
+        dialect: warehouse.dialect,
+        events: sum(visibleTotals(identityOf(c), live.bySubsystem)),
+        deadLetters: identityOf(c).scopeOf('dead_letters').all ? live.deadLetters : 0,
+      },
     };
     return c.json(body);
   });
 
   app.get('/api/subsystems', (c) => {
-    const names = new Set([...Object.keys(config.subsystems), ...Object.keys(live.bySubsystem)]);
+    const totals = visibleTotals(identityOf(c), live.bySubsystem);
+    const names = new Set([...Object.keys(config.subsystems), ...Object.keys(totals)]);
     const body: SubsystemsResponse = {
       subsystems: [...names].sort().map((name) => ({
         name,
         description: config.subsystems[name]?.description,
         declared: name in config.subsystems,
-        events: live.bySubsystem[name] ?? 0,
+        events: totals[name] ?? 0,
       })),
     };
     return c.json(body);
@@ -82,6 +106,7 @@ export function createApp(deps: AppDeps): Hono {
     const limit = intParam(q.limit, 'limit', 50, 1, 1000);
     const offset = intParam(q.offset, 'offset', 0, 0, 10_000_000);
     const page = await warehouse.events({
+      restrict: rowFilter(identityOf(c), 'events', warehouse.sqlDialect),
       fromUs: timeParam(q.from, 'from'),
       toUs: timeParam(q.to, 'to'),
       subsystems: listParam(q.subsystem),
@@ -113,6 +138,7 @@ export function createApp(deps: AppDeps): Hono {
       ]);
     const subsystems = listParam(q.subsystem);
     const points = await warehouse.volume({
+      restrict: rowFilter(identityOf(c), 'events', warehouse.sqlDialect),
       fromUs,
       toUs,
       bucketSeconds: bucket,
@@ -144,7 +170,12 @@ export function createApp(deps: AppDeps): Hono {
     const q = c.req.query();
     const limit = intParam(q.limit, 'limit', 50, 1, 1000);
     const offset = intParam(q.offset, 'offset', 0, 0, 10_000_000);
-    const page = await warehouse.deadLetters({ limit, offset, pipeline: q.pipeline || undefined });
+    const page = await warehouse.deadLetters({
+      limit,
+      offset,
+      pipeline: q.pipeline || undefined,
+      restrict: rowFilter(identityOf(c), 'dead_letters', warehouse.sqlDialect),
+    });
     return c.json({
       total: page.total,
       limit,
@@ -158,6 +189,30 @@ export function createApp(deps: AppDeps): Hono {
   pipelineRoutes(app, deps);
   flowRoutes(app, { warehouse, flows: deps.flows ?? [], config });
   healthRoutes(app, { warehouse, health: deps.health });
+  const reports = reportStore(warehouse);
+  reportRoutes(app, {
+    warehouse,
+    store: reports,
+    catalog: reportCatalog(config, deps.flows ?? [], reports),
+    identity: identityOf,
+    audit: deps.access
+      ? (c, action, target, detail) => {
+          const id = identityOf(c);
+          deps.access?.audit({
+            actor: id.viewAsBy ? `${id.viewAsBy} as ${id.user}` : id.user,
+            action,
+            target,
+            outcome: 'ok',
+            detail,
+            ip: clientAddress(c),
+          });
+        }
+      : undefined,
+  });
+  patternRoutes(app, { warehouse });
+  catalogRoutes(app, { warehouse, config });
+  linkRoutes(app, { warehouse, config });
+  agentRoutes(app, { warehouse, onCommit: (b) => live.add(b) });
 
   app.get('/metrics', (c) =>
     c.text(prometheusText(deps.ingest?.status(), live, deps.flowRunner?.stats()), 200, {
@@ -169,13 +224,20 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/api/live', (c) =>
     streamSSE(c, async (stream) => {
-      let last: Record<string, number> = { ...live.bySubsystem };
+      const identity = identityOf(c);
+      const signedIn = stillSignedIn(c);
+      let last: Record<string, number> = visibleTotals(identity, live.bySubsystem);
       let closed = false;
       stream.onAbort(() => {
         closed = true;
       });
       const tick = async () => {
-        const totals = { ...live.bySubsystem };
+        // The stream ends with the session: a signed-out, disabled or expired user gets nothing more.
+        if (!signedIn()) {
+          closed = true;
+          return;
+        }
+        const totals = visibleTotals(identity, live.bySubsystem);
         const delta: Record<string, number> = {};
         for (const [k, v] of Object.entries(totals)) delta[k] = v - (last[k] ?? 0);
         last = totals;
@@ -183,7 +245,7 @@ export function createApp(deps: AppDeps): Hono {
           at: new Date().toISOString(),
           totals,
           delta,
-          deadLetters: live.deadLetters,
+          deadLetters: identity.scopeOf('dead_letters').all ? live.deadLetters : 0,
         };
         await stream.writeSSE({ event: 'ingest', data: JSON.stringify(payload) });
       };

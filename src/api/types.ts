@@ -273,3 +273,311 @@ export interface AvailabilityResponse {
     uptime?: number;
   }[];
 }
+
+// Reports
+// The generic report engine (src/reports/): definitions are listed, described and run through
+// these shapes; the web builds filter bar, visual, table and drill-down from them alone.
+
+export type ReportVisualType = 'table' | 'timeseries' | 'bar' | 'pie' | 'heatmap' | 'stat' | 'graph';
+
+/** Where a report definition comes from: shipped with Mortar, a config file, or saved by a user. */
+export type ReportSource = 'builtin' | 'config' | 'user';
+
+/** One entry of GET /api/reports?q=text. */
+export interface ReportSummary {
+  id: string;
+  title: string;
+  description: string;
+  dataset: string;
+  visual: ReportVisualType;
+  source: ReportSource;
+  tags: string[];
+}
+
+export interface ReportsResponse {
+  reports: ReportSummary[];
+}
+
+export type ReportFilterKind = 'time_range' | 'multi_select' | 'text' | 'number_range';
+
+/**
+ * A filter the UI renders; its value travels as `f.<id>=...` on run/export/values (repeat the
+ * parameter for multi_select; time_range `now-24h..now` or `ISO..ISO`; number_range `min..max`).
+ */
+export interface ReportFilterSpec {
+  id: string;
+  label: string;
+  kind: ReportFilterKind;
+  /** The dataset dimension the filter applies to. */
+  dimension: string;
+  default?: string | string[];
+  /** Filters whose current values narrow this filter's value list (linked filters). */
+  dependsOn?: string[];
+  /** number_range bounds, when declared. */
+  min?: number;
+  max?: number;
+}
+
+export interface ReportColumnMeta {
+  name: string;
+  label: string;
+  type: 'time' | 'string' | 'number';
+  role: 'dimension' | 'measure';
+  /** e.g. `ms`, `%`, `events/s`. */
+  unit?: string;
+}
+
+export interface ReportVisual {
+  type: ReportVisualType;
+  /** Column on the x axis (or the category for bar/pie). */
+  x?: string;
+  /** Measure column(s) plotted. */
+  y?: string[];
+  /** Column whose values split the data into series. */
+  series?: string;
+}
+
+export interface ReportDrilldown {
+  /** Another report to open. */
+  report?: string;
+  /** Open the raw events instead. */
+  events?: boolean;
+  /** Target filter id -> column of the clicked row whose value it takes. */
+  bind: Record<string, string>;
+}
+
+/** GET /api/reports/:id (and the answer of PUT). */
+export interface ReportDetail {
+  id: string;
+  title: string;
+  description: string;
+  dataset: string;
+  source: ReportSource;
+  /** The definition as YAML, for the editor. */
+  yaml: string;
+  visual: ReportVisual;
+  filters: ReportFilterSpec[];
+  columns: ReportColumnMeta[];
+  drilldown?: ReportDrilldown;
+  /** Reports over recent data: the UI re-runs them this often. */
+  refreshSeconds?: number;
+  /** True for user reports the caller may save or delete. */
+  editable: boolean;
+  /** Default sort, as the run endpoint's `sort`/`dir`. */
+  sort?: { column: string; dir: 'asc' | 'desc' };
+  /** Default page size. */
+  limit?: number;
+  tags: string[];
+}
+
+/** GET /api/reports/:id/filters/:filterId/values?q=&f.<other>=... */
+export interface ReportFilterValuesResponse {
+  values: { value: string; count: number }[];
+}
+
+/** GET /api/reports/:id/run?f.<id>=...&sort=&dir=&limit=&offset= */
+export interface ReportRunResult {
+  columns: ReportColumnMeta[];
+  /** Cells in column order; times as ISO 8601 strings. */
+  rows: (string | number | null)[][];
+  /** Rows the query has in all (before limit/offset). */
+  total: number;
+  /** True when the rows were cut by the engine's row limit (not by paging). */
+  truncated: boolean;
+  elapsedMs: number;
+  generatedAt: string;
+}
+
+export interface ReportValidationError {
+  /** Path inside the definition, e.g. `measures[1].of`. */
+  path: string;
+  message: string;
+  hint?: string;
+  line?: number;
+  col?: number;
+}
+
+/** POST /api/reports/validate body. Also the body of PUT /api/reports/:id. */
+export interface ReportYamlRequest {
+  yaml: string;
+}
+
+/** POST /api/reports/validate answer. */
+export interface ReportValidateResponse {
+  ok: boolean;
+  errors: ReportValidationError[];
+  preview?: ReportRunResult;
+}
+
+/** A saved view: a named query string (the report page's URL state). */
+export interface ReportView {
+  name: string;
+  query: string;
+}
+
+/** GET /api/reports/:id/views */
+export interface ReportViewsResponse {
+  views: ReportView[];
+}
+
+/** POST /api/reports/:id/views body. */
+export type ReportViewRequest = ReportView;
+
+/** The contract's short names for the same report types. */
+export type FilterSpec = ReportFilterSpec;
+export type ColumnMeta = ReportColumnMeta;
+export type RunResult = ReportRunResult;
+export type VisualType = ReportVisualType;
+
+// ---- Patterns (mined message templates)
+
+/** One template of a source, counted in the requested range. */
+export interface PatternSummary {
+  id: string;
+  template: string;
+  /** Messages in the range. */
+  count: number;
+  /** Messages since mining began. */
+  total: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** Counts per bucket over the range (sparkline). */
+  series: number[];
+}
+
+export interface PatternSource {
+  pipeline: string;
+  subsystem: string;
+  /** Templates with messages in the range. */
+  templates: number;
+  /** Messages in the range. */
+  messages: number;
+  /** Messages that found no template because the template cap was reached. */
+  overflow: number;
+  patterns: PatternSummary[];
+}
+
+/** GET /api/patterns */
+export interface PatternsResponse {
+  from: string;
+  to: string;
+  bucketSeconds: number;
+  sources: PatternSource[];
+}
+
+export type PatternChangeKind = 'new' | 'rate_up' | 'rate_down';
+
+export interface PatternChange {
+  pipeline: string;
+  subsystem: string;
+  /** The component whose message started a new template (new patterns only). */
+  component?: string;
+  id: string;
+  template: string;
+  kind: PatternChangeKind;
+  at: string;
+  /** Messages in the recent window (rate changes). */
+  recent: number;
+  /** Mean messages per window before it (rate changes). */
+  baseline: number;
+}
+
+/** GET /api/patterns/changes */
+export interface PatternChangesResponse {
+  from: string;
+  to: string;
+  changes: PatternChange[];
+}
+
+/** GET /api/patterns/:id: the template in every source that has it. */
+export interface PatternDetailResponse {
+  id: string;
+  from: string;
+  to: string;
+  bucketSeconds: number;
+  sources: (PatternSummary & { pipeline: string; subsystem: string; examples: string[] })[];
+}
+
+// Access
+
+/** GET /api/auth/me and the answer to a login. */
+export interface MeResponse {
+  /** False: single-user mode (no sign-in; the local user may do everything). */
+  enabled: boolean;
+  /** Null when access control is on and nobody is signed in. */
+  user: string | null;
+  roles: string[];
+  permissions: string[];
+  /** Set while an admin looks through this user's eyes. */
+  viewAsBy?: string;
+}
+
+export interface TokenInfo {
+  id: string;
+  user: string;
+  name: string;
+  permissions: string[];
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+/** POST /api/auth/tokens: the token's full text, shown once. */
+export interface NewTokenResponse {
+  token: string;
+  info: TokenInfo;
+}
+
+export interface UserInfo {
+  name: string;
+  roles: string[];
+  attrs: Record<string, string>;
+  disabled: boolean;
+  locked: boolean;
+  createdAt: string;
+}
+
+export interface RoleInfo {
+  name: string;
+  description?: string;
+  permissions: string[];
+  builtin: boolean;
+}
+
+export interface AdminOverview {
+  users: UserInfo[];
+  roles: RoleInfo[];
+  permissions: { name: string; help: string }[];
+}
+
+export interface AuditRowInfo {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target?: string;
+  outcome: 'ok' | 'denied' | 'failed';
+  detail: Record<string, unknown>;
+  ip?: string;
+}
+
+// Discover: catalog, schema drift and inferred links (issue 7).
+export type {
+  CatalogField,
+  CatalogResponse,
+  CatalogSource,
+  CatalogType,
+  DriftChangeName,
+  DriftResponse,
+  DriftRow,
+} from '../process/catalog/catalog-queries.ts';
+export type { FieldType } from '../process/catalog/field-type.ts';
+export type {
+  ExplainedCandidate,
+  LinkCandidate,
+  LinkDecisionResponse,
+  LinkStatus,
+  LinksResponse,
+} from '../process/links/link-decisions.ts';
+export type { LinkKeyEvidence } from '../process/links/link-infer.ts';

@@ -17,6 +17,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'run the pipelines without a server (--once: backfill to the end and exit)',
     load: () => import('./commands/ingest.ts'),
   },
+  agent: {
+    summary: 'run pipelines on this host and ship events to Mortar servers (disk-buffered)',
+    load: () => import('./commands/agent.ts'),
+  },
   reprocess: {
     summary: 'rebuild the derived tables (flows) from stored events for a window',
     load: () => import('./commands/reprocess.ts'),
@@ -29,6 +33,14 @@ const COMMANDS: Record<string, Command> = {
     summary: 'run sample lines through a pipeline and print events or dead letters',
     load: () => import('./commands/parse.ts'),
   },
+  'replay-dead-letters': {
+    summary: 'run stored dead letters again through the fixed pipelines (--dry-run to count)',
+    load: () => import('./commands/replay-dead-letters.ts'),
+  },
+  migrate: {
+    summary: 'move an embedded (DuckDB) installation to ClickHouse (resumable)',
+    load: () => import('./commands/migrate.ts'),
+  },
   simulate: {
     summary: 'write the demo world’s log files (with ground truth)',
     load: () => import('./commands/simulate.ts'),
@@ -36,6 +48,14 @@ const COMMANDS: Record<string, Command> = {
   bench: {
     summary: 'run benchmark scenarios beside their references',
     load: () => import('./commands/bench.ts'),
+  },
+  patterns: {
+    summary: 'mine message templates from lines (files or stdin)',
+    load: () => import('./commands/patterns.ts'),
+  },
+  user: {
+    summary: 'manage users, roles and API tokens (add, passwd, disable, list, token, ...)',
+    load: () => import('./commands/user.ts'),
   },
   schema: {
     summary: 'print the JSON Schema of the configuration',

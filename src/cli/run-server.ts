@@ -2,16 +2,23 @@
 // clean shutdown on SIGINT/SIGTERM (stop reading, commit what was read, close the warehouse).
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import { AccessControl } from '../access/access-control.ts';
+import { accessSettings, accessStorePath } from '../access/settings.ts';
+import { AccessStore } from '../access/store.ts';
 import { LiveTotals } from '../api/live.ts';
 import { createApp } from '../api/server.ts';
-import type { Config } from '../config/load.ts';
+import { type Config, loadConfig } from '../config/load.ts';
+import { watchConfig } from '../pipeline/config-watch.ts';
 import { waitUntilIdle } from '../pipeline/idle.ts';
 import { startIngest } from '../pipeline/ingest.ts';
+import { startCatalogRunner } from '../process/catalog/catalog-runner.ts';
 import { defineFlows } from '../process/flows/definition.ts';
 import { startFlowRunner } from '../process/flows/flow-runner.ts';
 import { defineHealth } from '../process/health/definition.ts';
 import { startHealthRunner } from '../process/health/health-runner.ts';
-import { openWarehouse } from '../warehouse/open.ts';
+import { startLinkRunner } from '../process/links/link-runner.ts';
+import { startPatternRunner } from '../process/patterns/pattern-runner.ts';
+import { openWarehouse, warehouseOptionsFor } from '../warehouse/open.ts';
 import { VERSION } from './version.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -28,15 +35,19 @@ export async function runServer(
   opts: { port: number; host: string; log?: (s: string) => void },
 ): Promise<RunningServer> {
   const log = opts.log ?? ((s: string) => console.error(s));
-  const warehouse = await openWarehouse({
-    type: 'duckdb',
-    path: `${config.dataDir}/${config.warehouse.path}`,
-  });
+  const warehouse = await openWarehouse(warehouseOptionsFor(config));
   const live = await LiveTotals.seed(warehouse);
   const ingest = await startIngest(config, warehouse);
   ingest.events.on('commit', (b) => live.add(b));
   ingest.events.on('error', (e) => log(`ingest: commit failed, will retry: ${String(e)}`));
   ingest.done.catch((e) => log(`ingest stopped with an error: ${String(e)}`));
+  // Edits of the configuration files apply to the pipelines without a restart.
+  const watcher = watchConfig({
+    config,
+    load: () => loadConfig(config.file, { dataDir: config.dataDir }),
+    ingest,
+    log,
+  });
   const flows = defineFlows(config);
   const subsystemOf = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, p]) => [name, p.subsystem]),
@@ -58,6 +69,23 @@ export async function runServer(
           .map(([name]) => subsystemOf[name]!),
       onError: (e) => log(`health: processing failed, will retry: ${String(e)}`),
     });
+  const patternRunner = startPatternRunner(warehouse, {
+    onError: (e) => log(`patterns: mining failed, will retry: ${String(e)}`),
+  });
+  const catalogRunner = startCatalogRunner(warehouse, {
+    onError: (e) => log(`catalog: processing failed, will retry: ${String(e)}`),
+  });
+  const linkRunner = startLinkRunner(warehouse, {
+    onError: (e) => log(`links: inference failed, will retry: ${String(e)}`),
+  });
+  const accessConfig = accessSettings(config);
+  if (!accessConfig.enabled && !['127.0.0.1', '::1', 'localhost'].includes(opts.host))
+    log(
+      `warning: access control is off and the server listens on ${opts.host}: anyone who reaches it may do everything (set access.enabled: true and add users with "mortar user add")`,
+    );
+  const access = accessConfig.enabled
+    ? new AccessControl(AccessStore.open(accessStorePath(config)), accessConfig)
+    : undefined;
   const app = createApp({
     config,
     warehouse,
@@ -66,6 +94,7 @@ export async function runServer(
     flows,
     flowRunner,
     health,
+    access,
     version: VERSION,
     webDir: WEB_DIR,
   });
@@ -85,10 +114,15 @@ export async function runServer(
         server.close();
         // SSE streams keep sockets open; don't let them hold the shutdown.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        watcher.stop();
         await ingest.stop().catch((e) => log(`ingest: ${String(e)}`));
         await flowRunner.stop();
         await healthRunner?.stop();
+        await patternRunner.stop();
+        await catalogRunner.stop();
+        await linkRunner.stop();
         await warehouse.close();
+        access?.store.close();
       })();
       return stopping;
     },

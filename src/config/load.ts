@@ -2,33 +2,75 @@
 // whole against semantic rules, and reports *all* problems at once, each with file, line, path
 // and a hint. Returns a plain, fully defaulted Config.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ErrorDetail, UserError } from '../events/errors.ts';
 import {
+  type AccessConfig,
   type ConfigFile,
   configFileSpec,
   type FlowConfig,
   type HealthConfig,
   type PipelineConfig,
+  type ReportBodyConfig,
   type SubsystemConfig,
 } from './schema.ts';
+
+export type WarehouseConfig =
+  | { type: 'duckdb'; path: string }
+  | {
+      type: 'clickhouse';
+      url: string;
+      database: string;
+      username?: string;
+      passwordEnv?: string;
+      cluster?: string;
+      shards?: string[];
+      retentionDays?: number;
+    };
+
+function warehouseConfig(w: ConfigFile['warehouse']): WarehouseConfig {
+  if (w?.type !== 'clickhouse') return { type: 'duckdb', path: w?.path ?? 'mortar.duckdb' };
+  return {
+    type: 'clickhouse',
+    url: w.url,
+    database: w.database,
+    ...(w.username !== undefined ? { username: w.username } : {}),
+    ...(w.password_env !== undefined ? { passwordEnv: w.password_env } : {}),
+    ...(w.cluster !== undefined ? { cluster: w.cluster, shards: w.shards } : {}),
+    ...(w.retention_days !== undefined ? { retentionDays: w.retention_days } : {}),
+  };
+}
 
 export interface Config {
   /** The main file, absolute. */
   file: string;
   dataDir: string;
-  warehouse: { type: 'duckdb'; path: string };
+  warehouse: WarehouseConfig;
   server: { host: string; port: number };
-  ingest: { batchRows: number; batchInterval: string };
+  /** The access section of the main file (sign-in, roles). */
+  access?: AccessConfig;
+  ingest: {
+    batchRows: number;
+    batchInterval: string;
+    /** Parse worker threads; 0 parses on the main thread (no watchdog). */
+    workers: number;
+    /** A record still being parsed after this long is given up on (dead letter regex_timeout). */
+    recordBudget: string;
+  };
   subsystems: Record<string, SubsystemConfig>;
   pipelines: Record<string, PipelineConfig>;
   flows: Record<string, FlowConfig>;
   /** The health section, when one file declares it. */
   health?: HealthConfig;
   edges: { from: string; to: string; description?: string }[];
+  /** Report definitions by id (reports: sections of any file). */
+  reports: Record<string, ReportBodyConfig>;
+  /** Every file read: the main file and all it includes, absolute (what a hot reload watches). */
+  files: string[];
   /** Which file declared each pipeline. */
   origins: Record<string, string>;
   /** `file:line:col path` of a config path such as ['pipelines', 'x', 'parsers', 0], for later checks. */
@@ -138,17 +180,22 @@ function merge(
   const config: Config = {
     file: main,
     dataDir: resolve(overrides.dataDir ?? resolve(dirname(main), root.data_dir ?? './data')),
-    warehouse: { type: 'duckdb', path: root.warehouse?.path ?? 'mortar.duckdb' },
+    warehouse: warehouseConfig(root.warehouse),
     server: { host: root.server?.host ?? '127.0.0.1', port: root.server?.port ?? 8080 },
+    access: root.access,
     ingest: {
       batchRows: root.ingest?.batch_rows ?? 20_000,
       batchInterval: root.ingest?.batch_interval ?? '250ms',
+      workers: root.ingest?.workers ?? availableParallelism(),
+      recordBudget: root.ingest?.record_budget ?? '1s',
     },
     subsystems: {},
     pipelines: {},
     flows: {},
     edges: [],
+    reports: {},
     origins: {},
+    files: files.map((f) => f.file),
     locate: (path) => {
       const origin =
         path[0] === 'pipelines'
@@ -157,7 +204,9 @@ function merge(
             ? flowOrigins[String(path[1])]
             : path[0] === 'health'
               ? healthOrigin
-              : main;
+              : path[0] === 'reports'
+                ? reportOrigins[String(path[1])]
+                : main;
       const f = files.find((x) => x.file === origin) ?? files.find((x) => x.file === main);
       return f ? f.locate(path) : formatPath(path);
     },
@@ -165,9 +214,10 @@ function merge(
   const subsystemOrigin: Record<string, string> = {};
   const flowOrigins: Record<string, string> = {};
   let healthOrigin: string | undefined;
+  const reportOrigins: Record<string, string> = {};
   for (const f of files) {
     if (f.file !== main) {
-      for (const key of ['data_dir', 'warehouse', 'server', 'ingest'] as const) {
+      for (const key of ['data_dir', 'warehouse', 'server', 'ingest', 'access'] as const) {
         if (f.content[key] !== undefined) {
           errors.push({
             where: f.locate([key]),
@@ -221,6 +271,17 @@ function merge(
       }
       flowOrigins[name] = f.file;
       config.flows[name] = flow;
+    }
+    for (const [id, report] of Object.entries(f.content.reports ?? {})) {
+      if (reportOrigins[id]) {
+        errors.push({
+          where: f.locate(['reports', id]),
+          message: `report "${id}" is already declared in ${displayPath(reportOrigins[id])}`,
+          hint: 'give each report its own id',
+        });
+      }
+      reportOrigins[id] = f.file;
+      config.reports[id] = report;
     }
   }
   if (overrides.dataDir === undefined && root.data_dir === undefined)

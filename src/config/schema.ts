@@ -451,18 +451,82 @@ const multilineFraming = z
 
 export const framingSpec = z.discriminatedUnion('type', [linesFraming, multilineFraming]);
 
+export const clockSpec = z
+  .strictObject({
+    offset_ms: z
+      .number()
+      .default(0)
+      .describe(
+        'Added to the event time of every event (negative: the clock runs ahead), before flow latencies.',
+      ),
+    components: z
+      .record(z.string(), z.number())
+      .optional()
+      .describe('Offset in ms per component, instead of offset_ms (e.g. one controller 2.5 s ahead: -2500).'),
+  })
+  .describe(
+    'Clock correction applied to event times when flows are computed (stored events keep their time).',
+  );
+
+/** Ready-made pipelines for common formats; their definitions are data in src/parsers/presets/. */
+export const PRESET_NAMES = [
+  'nginx_access',
+  'nginx_error',
+  'apache_access',
+  'apache_error',
+  'postgresql',
+  'postgresql_csv',
+  'linux_syslog',
+  'linux_auth',
+  'haproxy_http',
+  'redis',
+  'clickhouse',
+] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+const presetName = z.enum(PRESET_NAMES);
+export const presetSpec = z
+  .union([
+    presetName,
+    z.strictObject({
+      name: presetName,
+      timezone: z
+        .string()
+        .optional()
+        .describe(
+          'IANA zone (Europe/Berlin) or UTC the program writes its local times in; required by presets whose times carry no offset.',
+        ),
+    }),
+  ])
+  .describe(
+    'A known log format: supplies framing (when framing is lines), parsers and map; your own parsers run after its parsers, your map entries override its map.',
+  );
+
 export const pipelineSpec = z
   .strictObject({
     description: z.string().optional(),
     subsystem: name.describe('Subsystem the events belong to unless map.subsystem says otherwise.'),
     source: sourceSpec,
+    preset: presetSpec.optional(),
     framing: framingSpec.default({ type: 'lines' }),
-    parsers: z.array(parserSpec).min(1).describe('Applied in order; each adds fields.'),
+    parsers: z
+      .array(parserSpec)
+      .default([])
+      .describe('Applied in order; each adds fields. At least one, unless a preset is given.'),
     transforms: z
       .array(transformSpec)
       .default([])
       .describe('Verbs on the parsed fields, in order, before map: filter, enrich.'),
     map: mapSpec.default({}),
+    clock: clockSpec.optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.preset === undefined && p.parsers.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['parsers'],
+        message: 'a pipeline needs at least one parser, or a preset (e.g. preset: nginx_access)',
+      });
   })
   .describe('source -> framing -> parsers -> map -> event.');
 
@@ -513,6 +577,7 @@ export const flowSpec = z
 export const subsystemSpec = z.strictObject({
   description: z.string().optional(),
   components: z.array(z.string()).optional().describe('Known components (hosts, instances).'),
+  clock: clockSpec.optional(),
 });
 
 // Health: rules that turn events into component states, heartbeats, roll-up per subsystem.
@@ -657,6 +722,243 @@ export const healthSpec = z
   })
   .describe('Component states from events, rolled up to subsystems and the system.');
 
+// Reports (src/reports/): a report is a declaration over a dataset of the semantic layer; the
+// engine checks dataset, dimension and measure names (this shape only checks the form).
+const reportFilterSpec = z
+  .strictObject({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case id: letters, digits and _'),
+    kind: z.enum(['time_range', 'multi_select', 'text', 'number_range']),
+    dimension: z.string().describe('Dataset dimension the filter applies to.'),
+    label: z.string().optional(),
+    default: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .describe('time_range: now-24h..now or ISO..ISO; multi_select: values; number_range: min..max.'),
+    depends_on: z
+      .array(z.string())
+      .optional()
+      .describe('Filters whose values narrow this one (picking a subsystem narrows the components).'),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    required: z.boolean().optional().describe('The report cannot run without a value (default: false).'),
+  })
+  .describe('A filter the UI offers; its values are checked against its domain on every run.');
+
+const reportMeasureSpec = z.union([
+  z.string().describe('A measure of the dataset, by name.'),
+  z
+    .strictObject({
+      name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case name: letters, digits and _'),
+      agg: z
+        .enum(['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'p50', 'p95', 'p99', 'rate', 'ratio'])
+        .describe('Aggregate; rate is count per second/minute; ratio divides two measures.'),
+      of: z.string().optional().describe('Dimension or numeric field aggregated (not for count and rate).'),
+      per: z.enum(['second', 'minute']).optional().describe('rate: the time unit (default second).'),
+      numerator: z.string().optional().describe('ratio: measure name.'),
+      denominator: z.string().optional().describe('ratio: measure name.'),
+      scale: z.number().optional().describe('ratio: factor applied, e.g. 100 for a percentage.'),
+      label: z.string().optional(),
+      unit: z.string().optional(),
+    })
+    .describe('A measure defined in the report.'),
+]);
+
+const reportDimensionSpec = z.union([
+  z.string().describe('A dimension by name; time dimensions take a grain: ts:hour.'),
+  z.strictObject({
+    dimension: z.string(),
+    granularity: z.enum(['minute', 'hour', 'day', 'week']).optional(),
+    as: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/)
+      .optional()
+      .describe('Column name in the result.'),
+    label: z.string().optional(),
+  }),
+]);
+
+export const REPORT_VISUALS = ['table', 'timeseries', 'bar', 'pie', 'heatmap', 'stat', 'graph'] as const;
+
+export const reportBodySpec = z
+  .strictObject({
+    title: z.string().min(1),
+    description: z.string().default(''),
+    dataset: z.string().describe('A dataset of the semantic layer: events, dead_letters, flow_alerts, ...'),
+    dimensions: z.array(reportDimensionSpec).default([]),
+    measures: z.array(reportMeasureSpec).default([]),
+    segments: z.array(z.string()).optional().describe('Named predicates of the dataset, all applied.'),
+    filters: z.array(reportFilterSpec).default([]),
+    visual: z
+      .strictObject({
+        type: z.enum(REPORT_VISUALS),
+        x: z.string().optional(),
+        y: z.union([z.string(), z.array(z.string())]).optional(),
+        series: z.string().optional(),
+      })
+      .default({ type: 'table' }),
+    sort: z
+      .union([
+        z.string(),
+        z.strictObject({ column: z.string(), dir: z.enum(['asc', 'desc']).default('asc') }),
+      ])
+      .optional()
+      .describe('Default order: a column, or {column, dir}.'),
+    limit: z.number().int().positive().max(100_000).optional().describe('Keep only the first N rows.'),
+    drilldown: z
+      .strictObject({
+        report: z.string().optional(),
+        events: z.boolean().optional(),
+        bind: z.record(z.string(), z.string()).default({}),
+      })
+      .optional()
+      .describe('What a click on a row opens: another report or the raw events, with filters bound.'),
+    refresh_seconds: z.number().int().min(1).max(3600).optional().describe('Re-run this often (live).'),
+    tags: z.array(z.string()).optional(),
+  })
+  .describe('A report: dataset + dimensions + measures + filters + visual + drill-down.');
+
+export const reportSpec = reportBodySpec.extend({
+  id: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a lower-case id: letters, digits, - and _'),
+});
+
+export const accessSpec = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Require sign-in. Off: single-user mode, everyone is the local admin (keep the server on loopback).',
+      ),
+    session_ttl: duration.default('12h').describe('How long a sign-in lasts.'),
+    lockout: z
+      .strictObject({
+        attempts: z
+          .number()
+          .int()
+          .min(1)
+          .default(5)
+          .describe('Failed logins in a row that lock the account...'),
+        duration: duration.default('15m').describe('...for this long.'),
+      })
+      .default({ attempts: 5, duration: '15m' }),
+    logins_per_minute: z
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .describe('Login attempts allowed per client address per minute.'),
+    roles: z
+      .record(
+        name,
+        z.strictObject({
+          description: z.string().optional(),
+          permissions: z
+            .array(z.string())
+            .describe(
+              'Features: view_cockpit, view_reports, edit_reports, view_raw, export, view_dead_letters, edit_pipelines, manage_users, view_audit, ingest.',
+            ),
+          scopes: z
+            .record(z.string(), z.array(z.string()))
+            .optional()
+            .describe(
+              'Rows this role may see, per dataset: conditions such as "subsystem in [video, console]" or "attrs.site = {user.site}" (ANDed; a user\'s roles OR together). A dataset without rules is not restricted by this role.',
+            ),
+        }),
+      )
+      .optional()
+      .describe(
+        'Roles beside the built-in admin, analyst, viewer and auditor (a same-named role replaces one).',
+      ),
+  })
+  .describe('Who may sign in and what each role may do (see the README, Access).');
+
+/** `mortar agent`: where to ship, how to buffer (see the README, Agents). */
+export const agentSpec = z
+  .strictObject({
+    id: name.describe(
+      "This agent's name, unique among the agents of one server (stream positions are kept per id).",
+    ),
+    servers: z
+      .array(z.url().regex(/^https?:\/\//, 'expected an http:// or https:// URL'))
+      .min(1)
+      .describe('Mortar servers to ship to (base URLs such as https://mortar-1:8080).'),
+    balance: z
+      .enum(['failover', 'round_robin'])
+      .default('failover')
+      .describe(
+        'failover: stay on one server while it answers; round_robin: the next server for every request.',
+      ),
+    token_env: z
+      .string()
+      .optional()
+      .describe('Environment variable holding the API token (permission ingest).'),
+    token_file: z
+      .string()
+      .optional()
+      .describe('File holding the API token, relative to this file; read again after the server refuses it.'),
+    tls: z
+      .strictObject({
+        ca_file: z.string().optional().describe("PEM file of the CA that signed the servers' certificates."),
+        insecure_skip_verify: z
+          .boolean()
+          .default(false)
+          .describe('Accept any certificate (tests only: anyone in between can read and change the data).'),
+      })
+      .optional(),
+    compression: z.enum(['gzip', 'none']).default('gzip'),
+    batch_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(4 * 1024 * 1024)
+      .describe('Ship up to this many (uncompressed) buffer bytes per request.'),
+    timeout: duration.default('30s').describe('Give up on a request after this long (then retry).'),
+    retry_max: duration.default('30s').describe('Longest wait between retries (they back off from 200ms).'),
+    buffer: z
+      .strictObject({
+        dir: z
+          .string()
+          .default('agent-buffer')
+          .describe('Directory of the disk buffer, relative to data_dir.'),
+        max_bytes: z
+          .number()
+          .int()
+          .min(64 * 1024)
+          .default(256 * 1024 * 1024)
+          .describe('Unshipped bytes the buffer may hold.'),
+        segment_bytes: z
+          .number()
+          .int()
+          .min(16 * 1024)
+          .default(16 * 1024 * 1024)
+          .describe('Size at which a new segment file starts; at most half of max_bytes.'),
+        when_full: z
+          .enum(['block', 'drop_oldest'])
+          .default('block')
+          .describe(
+            'block: pipelines pause reading until the servers catch up; drop_oldest: delete the oldest unshipped segment and count what it held.',
+          ),
+      })
+      .refine((b) => b.segment_bytes * 2 <= b.max_bytes, {
+        message: 'segment_bytes must be at most half of max_bytes',
+      })
+      .optional(),
+    status: z
+      .strictObject({
+        listen: z
+          .string()
+          .regex(/^[^:]+:\d+$/, 'expected host:port, e.g. 127.0.0.1:9600')
+          .optional()
+          .describe("Serve the agent's counters as JSON at http://host:port/status."),
+        log_interval: duration.default('30s').describe('Log the counters this often.'),
+      })
+      .optional(),
+  })
+  .refine((a) => a.token_env === undefined || a.token_file === undefined, {
+    message: 'set token_env or token_file, not both',
+  })
+  .describe('Agent mode: run the pipelines here and ship events to Mortar servers through a disk buffer.');
+
 /** One file's content: every section optional, so included files can hold any part. */
 export const configFileSpec = z
   .strictObject({
@@ -664,11 +966,53 @@ export const configFileSpec = z
     include: z.array(z.string()).optional().describe('Further YAML files (globs), relative to this file.'),
     data_dir: z.string().optional().describe('Where the warehouse and state live; relative to this file.'),
     warehouse: z
-      .strictObject({
-        type: z.literal('duckdb').default('duckdb'),
-        path: z.string().default('mortar.duckdb').describe('Database file, relative to data_dir.'),
-      })
-      .optional(),
+      .discriminatedUnion('type', [
+        z.strictObject({
+          type: z.literal('duckdb').default('duckdb'),
+          path: z.string().default('mortar.duckdb').describe('Database file, relative to data_dir.'),
+        }),
+        z
+          .strictObject({
+            type: z.literal('clickhouse'),
+            url: z
+              .url()
+              .describe('HTTP interface of the server that takes queries, e.g. http://127.0.0.1:8123.'),
+            database: z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
+              .default('mortar')
+              .describe('Created when missing.'),
+            username: z.string().optional(),
+            password_env: z
+              .string()
+              .optional()
+              .describe('Name of the environment variable holding the password (never the password itself).'),
+            cluster: z
+              .string()
+              .optional()
+              .describe(
+                "Cluster name from the servers' remote_servers: tables become Distributed over its shards.",
+              ),
+            shards: z
+              .array(z.url())
+              .min(1)
+              .optional()
+              .describe("With cluster: every shard server's HTTP URL; the schema is created on each."),
+            retention_days: z
+              .number()
+              .int()
+              .positive()
+              .optional()
+              .describe(
+                'Keep events of this many whole UTC days before today; older days are dropped hourly.',
+              ),
+          })
+          .refine((w) => (w.cluster === undefined) === (w.shards === undefined), {
+            message: 'cluster and shards go together: name the cluster and list every shard server',
+          }),
+      ])
+      .optional()
+      .describe('Where events are stored: embedded DuckDB (default) or a ClickHouse server or cluster.'),
     server: z
       .strictObject({
         host: z.string().default('127.0.0.1'),
@@ -679,8 +1023,23 @@ export const configFileSpec = z
       .strictObject({
         batch_rows: z.number().int().positive().default(20_000).describe('Commit after this many rows...'),
         batch_interval: duration.default('250ms').describe('...or after this long, whichever comes first.'),
+        workers: z
+          .number()
+          .int()
+          .min(0)
+          .max(64)
+          .optional()
+          .describe(
+            'Worker threads that parse (default: one per core). 0 parses on the main thread, without the per-record time budget.',
+          ),
+        record_budget: duration
+          .default('1s')
+          .describe(
+            'A record whose parsing takes longer (a runaway regex) becomes a dead letter (regex_timeout); its worker is restarted.',
+          ),
       })
       .optional(),
+    access: accessSpec.optional(),
     subsystems: z.record(name, subsystemSpec).optional(),
     pipelines: z.record(name, pipelineSpec).optional(),
     flows: z.record(name, flowSpec).optional().describe('Alert paths across subsystems, measured per hop.'),
@@ -695,12 +1054,18 @@ export const configFileSpec = z
       .optional()
       .describe('Declared connections between subsystems; compared with the ones observed in the data.'),
     health: healthSpec.optional(),
+    agent: agentSpec.optional(),
+    reports: z
+      .record(z.string().regex(/^[a-z][a-z0-9_-]*$/), reportBodySpec)
+      .optional()
+      .describe('Report definitions by id (see the README, Reports).'),
   })
   .describe('Mortar configuration (mortar.yaml and the files it includes).');
 
 export type ConfigFile = z.infer<typeof configFileSpec>;
 export type PipelineConfig = z.infer<typeof pipelineSpec>;
 export type ParserConfig = z.infer<typeof parserSpec>;
+export type PresetConfig = z.infer<typeof presetSpec>;
 export type TransformConfig = z.infer<typeof transformSpec>;
 export type SourceConfig = z.infer<typeof sourceSpec>;
 export type FramingConfig = z.infer<typeof framingSpec>;
@@ -712,3 +1077,7 @@ export type FlowConfig = z.infer<typeof flowSpec>;
 export type EventMatch = z.infer<typeof eventMatchSpec>;
 export type HealthConfig = z.infer<typeof healthSpec>;
 export type HealthMatch = z.infer<typeof healthMatchSpec>;
+export type ReportBodyConfig = z.infer<typeof reportBodySpec>;
+export type ReportConfig = z.infer<typeof reportSpec>;
+export type AccessConfig = z.infer<typeof accessSpec>;
+export type AgentConfig = z.infer<typeof agentSpec>;

@@ -8,7 +8,9 @@ export type UserErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unauthorized'
-  | 'forbidden';
+  | 'forbidden'
+  | 'rate_limited'
+  | 'locked';
 
 export interface ErrorDetail {
   /** Where: file and path inside it, e.g. `mortar.yaml: pipelines.sensors.parsers[0].pattern`. */

@@ -40,3 +40,13 @@ describe('compileTimestamp', () => {
     expect(() => compileTimestamp('%Y', 'Mars/Olympus')).toThrow(/unknown time zone/);
   });
 });
+
+describe('edge years and fractions', () => {
+  it('keeps years 0-99 and truncates fractions instead of rolling into the next second', () => {
+    const iso = compileTimestamp('iso8601');
+    expect(iso('0050-06-01T00:00:00Z')).toBe(Date.parse('0050-06-01T00:00:00Z') * 1000);
+    expect(iso('2026-12-31T23:59:59.999999999Z')).toBe(Date.parse('2026-12-31T23:59:59Z') * 1000 + 999_999);
+    const f = compileTimestamp('%Y-%m-%d %H:%M:%S.%f', 'UTC');
+    expect(f('0099-01-02 03:04:05.1234567')).toBe(Date.parse('0099-01-02T03:04:05Z') * 1000 + 123_456);
+  });
+});

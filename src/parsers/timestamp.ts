@@ -46,7 +46,7 @@ const DIRECTIVES: Record<string, Directive> = {
   f: {
     re: '(\\d{1,9})',
     set: (p, v) => {
-      p.micros = Math.round(Number(`0.${v}`) * 1e6);
+      p.micros = fractionMicros(v);
     },
   },
   b: {
@@ -146,10 +146,23 @@ export function compileTimestamp(format: string, zone?: string): TimestampParser
   };
 }
 
+/** Digits after the decimal point as microseconds, truncated (rounding could roll into the next second). */
+function fractionMicros(digits: string): number {
+  return Number(digits.padEnd(6, '0').slice(0, 6));
+}
+
+/** The wall-clock fields as if they were UTC, in ms; unlike Date.UTC, years 0-99 stay years 0-99. */
+function utcWallMs(p: Parts): number {
+  const d = new Date(0);
+  d.setUTCFullYear(p.year, p.month - 1, p.day);
+  d.setUTCHours(p.hour, p.minute, p.second, 0);
+  return d.getTime();
+}
+
 function assemble(p: Parts, zone: string | undefined): number | undefined {
   if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > 31 || p.hour > 23 || p.minute > 59 || p.second > 60)
     return undefined;
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  const wall = utcWallMs(p);
   if (new Date(wall).getUTCDate() !== p.day) return undefined; // 31 February and friends
   const utcMs =
     p.offsetMs !== undefined
@@ -174,7 +187,7 @@ function isoParser(zone: string | undefined): TimestampParser {
       hour: Number(m[4]),
       minute: Number(m[5]),
       second: Number(m[6] ?? 0),
-      micros: m[7] ? Math.round(Number(`0.${m[7]}`) * 1e6) : 0,
+      micros: m[7] ? fractionMicros(m[7]) : 0,
     };
     if (m[8]) DIRECTIVES.z!.set!(p, m[8].toUpperCase());
     else if (zone === undefined) return undefined; // no offset and no zone: refuse to guess

@@ -8,6 +8,7 @@ import type { ErrorDetail } from '../events/errors.ts';
 import { parseDurationMs } from '../events/time.ts';
 import { buildParser } from '../parsers/build.ts';
 import { ComponentError, type Parser } from '../parsers/parser.ts';
+import { applyPreset } from '../parsers/presets/apply.ts';
 import { namedGroups } from '../parsers/regex.ts';
 import { createFileSource } from '../sources/file.ts';
 import { createHttpPushSource, HTTP_PUSH_FIELDS } from '../sources/http-push.ts';
@@ -21,6 +22,9 @@ import { buildMap, type MapFn } from '../transforms/map.ts';
 import { fieldsOf } from '../transforms/template.ts';
 import { createProcessor, type Processor } from './processor.ts';
 
+const FILE_BATCH_RECORDS = 5_000;
+const FILE_BATCH_BYTES = 1024 * 1024;
+
 export interface BuiltPipeline {
   name: string;
   config: PipelineConfig;
@@ -33,12 +37,19 @@ export function buildPipelines(config: Config): BuiltPipeline[] {
   const errors: ErrorDetail[] = [];
   const built: BuiltPipeline[] = [];
   const declared = Object.keys(config.subsystems);
-  for (const [name, p] of Object.entries(config.pipelines)) {
+  for (const [name, declaredPipeline] of Object.entries(config.pipelines)) {
     const at = (path: (string | number)[]) => config.locate(['pipelines', name, ...path]);
     const fail = (path: (string | number)[], e: unknown) => {
       if (!(e instanceof ComponentError)) throw e;
       errors.push({ where: at([...path, ...e.path]), message: e.message, hint: e.hint });
     };
+    let p: PipelineConfig;
+    try {
+      p = applyPreset(declaredPipeline);
+    } catch (e) {
+      fail([], e);
+      continue;
+    }
     if (declared.length > 0 && !declared.includes(p.subsystem)) {
       errors.push({
         where: at(['subsystem']),
@@ -125,6 +136,10 @@ function sourceFactory(
           positions,
           encoding: src.encoding,
           fingerprint: src.fingerprint,
+          // Batches in flight are parsed in workers and wait for the commit queue: smaller ones keep
+          // what is held between reading and committing (and so memory) small.
+          batchMaxRecords: FILE_BATCH_RECORDS,
+          batchMaxBytes: FILE_BATCH_BYTES,
         });
     case 'stdin':
       return () =>

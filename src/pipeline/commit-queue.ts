@@ -21,6 +21,8 @@ export interface CommitQueueOptions {
   /** Called after each successful commit with what it stored. */
   onCommit?: (batch: CommitBatch) => void;
   onError?: (e: unknown) => void;
+  /** Test hook: awaited before each commit (a slow warehouse). */
+  beforeCommit?: () => Promise<void>;
 }
 
 export class CommitQueue {
@@ -89,8 +91,8 @@ export class CommitQueue {
     this.events = [];
     this.deadLetters = [];
     this.positions = new Map();
-    this.inFlight = this.warehouse
-      .commit(batch)
+    const hook = this.opts.beforeCommit;
+    this.inFlight = (hook ? hook().then(() => this.warehouse.commit(batch)) : this.warehouse.commit(batch))
       .then(
         () => {
           this.stats.commits++;

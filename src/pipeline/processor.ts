@@ -21,6 +21,18 @@ export interface Processor {
   reject(record: RejectedRecord, receivedAt: number): DeadLetter;
 }
 
+/** Slot of the processor's meter holding the step being run; see createProcessor's `meter`. */
+export const METER_STEP = 2;
+export const TRANSFORM_STEP = 1000;
+export const MAP_STEP = 2000;
+
+/** The name of a step as written to the meter, as dead letters name it (`parse[0]`, `transforms[1]`, `map`). */
+export function stepName(step: number): string {
+  if (step >= MAP_STEP) return 'map';
+  if (step >= TRANSFORM_STEP) return `transforms[${step - TRANSFORM_STEP}]`;
+  return `parse[${step}]`;
+}
+
 export const isDeadLetter = (x: MortarEvent | DeadLetter | Filtered): x is DeadLetter => 'reason' in x;
 export const isFiltered = (x: MortarEvent | DeadLetter | Filtered): x is Filtered => 'filtered' in x;
 
@@ -30,8 +42,13 @@ export function createProcessor(opts: {
   parsers: Parser[];
   transforms?: Transform[];
   map: MapFn;
+  /**
+   * Shared memory a watchdog reads (parse workers): the step being run is written to
+   * `meter[METER_STEP]` before it starts (parser i: i, transform i: TRANSFORM_STEP + i, map: MAP_STEP).
+   */
+  meter?: Int32Array;
 }): Processor {
-  const { pipeline, source, parsers, map } = opts;
+  const { pipeline, source, parsers, map, meter } = opts;
   const transforms = opts.transforms ?? [];
   const dead = (
     r: { file: string; fileId: string; offset: number },
@@ -57,15 +74,18 @@ export function createProcessor(opts: {
       const fields: Fields = record.meta ? { ...record.meta } : {};
       const ctx = { fileId: record.fileId, offset: record.offset, receivedAtUs: receivedAt };
       for (let i = 0; i < parsers.length; i++) {
+        if (meter) meter[METER_STEP] = i;
         const result = parsers[i]!(fields, record.text, ctx);
         if (result === FILTERED) return { filtered: true, stage: `parse[${i}]` };
         if (result !== undefined) return dead(record, receivedAt, `parse[${i}]`, result, record.text);
       }
       for (let i = 0; i < transforms.length; i++) {
+        if (meter) meter[METER_STEP] = TRANSFORM_STEP + i;
         const result = transforms[i]!(fields);
         if (result === FILTERED) return { filtered: true, stage: `transforms[${i}]` };
         if (result !== undefined) return dead(record, receivedAt, `transforms[${i}]`, result, record.text);
       }
+      if (meter) meter[METER_STEP] = MAP_STEP;
       const mapped = map(fields, record.text, receivedAt);
       if (typeof mapped === 'string') return dead(record, receivedAt, 'map', mapped, record.text);
       return {
@@ -76,7 +96,16 @@ export function createProcessor(opts: {
         file: record.file,
         offset: record.offset,
         raw: record.text,
-        ...mapped,
+        // Named one by one, not spread: every event gets the same compact shape.
+        ts: mapped.ts,
+        subsystem: mapped.subsystem,
+        component: mapped.component,
+        kind: mapped.kind,
+        type: mapped.type,
+        severity: mapped.severity,
+        message: mapped.message,
+        keys: mapped.keys,
+        attrs: mapped.attrs,
       };
     },
     reject(record, receivedAt) {

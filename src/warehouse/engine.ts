@@ -9,13 +9,18 @@ import type { CommitBatch } from './warehouse.ts';
 export type RowValue = string | number | boolean | null | RowValue[] | { [k: string]: RowValue };
 export type Row = Record<string, RowValue>;
 
+/** Reads that can be given up: the engine stops the running query when `signal` aborts. */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
 export interface Engine {
   readonly dialect: Dialect;
   /**
    * Runs reads in one snapshot, so a count and the page it describes agree; never waits for a
    * commit in progress.
    */
-  read(queries: readonly Sql[]): Promise<Row[][]>;
+  read(queries: readonly Sql[], options?: ReadOptions): Promise<Row[][]>;
   migrate(): Promise<void>;
   /** Statements in one transaction, serialised with commits (derived tables are written this way). */
   execute(statements: readonly Sql[]): Promise<void>;

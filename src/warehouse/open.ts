@@ -1,5 +1,8 @@
 // The factory: configuration in, a migrated Warehouse out. The only place that picks an engine.
+import { join } from 'node:path';
+import type { Config } from '../config/load.ts';
 import { UserError } from '../events/errors.ts';
+import { type ClickHouseWarehouseOptions, openClickHouseEngine } from './clickhouse/clickhouseEngine.ts';
 import { openDuckDBEngine } from './duckdb/duckdbEngine.ts';
 import type { Engine } from './engine.ts';
 import { createSqlWarehouse } from './sqlWarehouse.ts';
@@ -11,7 +14,34 @@ export interface DuckDBWarehouseOptions {
   path: string;
 }
 
-export type WarehouseOptions = DuckDBWarehouseOptions;
+export type { ClickHouseWarehouseOptions };
+
+export type WarehouseOptions = DuckDBWarehouseOptions | ClickHouseWarehouseOptions;
+
+/** The options for a loaded configuration: the DuckDB file under data_dir, or the ClickHouse servers. */
+export function warehouseOptionsFor(config: Pick<Config, 'dataDir' | 'warehouse'>): WarehouseOptions {
+  const w = config.warehouse;
+  if (w.type === 'duckdb') return { type: 'duckdb', path: join(config.dataDir, w.path) };
+  const password = w.passwordEnv === undefined ? undefined : process.env[w.passwordEnv];
+  if (w.passwordEnv !== undefined && password === undefined) {
+    throw new UserError('config_invalid', `warehouse.password_env names ${w.passwordEnv}, which is not set`, [
+      {
+        where: 'warehouse.password_env',
+        message: 'environment variable missing',
+        hint: `export ${w.passwordEnv}=...`,
+      },
+    ]);
+  }
+  return {
+    type: 'clickhouse',
+    url: w.url,
+    database: w.database,
+    ...(w.username !== undefined ? { username: w.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(w.cluster !== undefined ? { cluster: w.cluster, shards: w.shards ?? [] } : {}),
+    ...(w.retentionDays !== undefined ? { retentionDays: w.retentionDays } : {}),
+  };
+}
 
 /** Opens the store and brings its schema up to date before returning. */
 export async function openWarehouse(options: WarehouseOptions): Promise<Warehouse> {
@@ -20,10 +50,13 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
     case 'duckdb':
       engine = await openDuckDBEngine(options.path);
       break;
+    case 'clickhouse':
+      engine = await openClickHouseEngine(options);
+      break;
     default:
       throw new UserError(
         'config_invalid',
-        `unknown warehouse type ${JSON.stringify((options as { type: unknown }).type)}: use duckdb`,
+        `unknown warehouse type ${JSON.stringify((options as { type: unknown }).type)}: use duckdb or clickhouse`,
       );
   }
   const warehouse = createSqlWarehouse(engine);

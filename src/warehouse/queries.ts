@@ -36,9 +36,12 @@ function checkTime(name: string, us: number | undefined): void {
   }
 }
 
-/** An empty list matches nothing: a caller that narrowed to no subsystems gets no rows (fail closed). */
+/**
+ * An empty list matches nothing: a caller that narrowed to no subsystems gets no rows (fail
+ * closed). Spelled `1 = 0` because ClickHouse 18.16 has no `false`.
+ */
 function inList(column: SqlNode, values: readonly string[]): Sql {
-  return values.length === 0 ? sql`false` : sql`${column} in (${sql.list(values)})`;
+  return values.length === 0 ? sql`1 = 0` : sql`${column} in (${sql.list(values)})`;
 }
 
 function where(conditions: Sql[]): Sql {
@@ -53,6 +56,7 @@ function eventConditions(d: Dialect, q: Omit<EventQuery, 'limit' | 'offset'>): S
   if (q.toUs !== undefined) c.push(sql`${col('ts')} < ${sql.ts(q.toUs)}`);
   if (q.subsystems) c.push(inList(col('subsystem'), q.subsystems));
   if (q.ids) c.push(inList(col('id'), q.ids));
+  if (q.restrict) c.push(q.restrict);
   if (q.text) {
     c.push(
       sql`(${d.containsIgnoreCase(col('message'), q.text)} or ${d.containsIgnoreCase(col('raw'), q.text)})`,
@@ -71,8 +75,8 @@ export function eventsPageSql(d: Dialect, q: EventQuery): { count: Sql; page: Sq
   checkPage(q.limit, q.offset);
   const w = where(eventConditions(d, q));
   return {
-    count: sql`select count(*) as n from ${TABLES.events} ${w}`,
-    page: sql`select ${eventColumns(d)} from ${TABLES.events} ${w}
+    count: sql`select count(*) as n from ${TABLES.events} as t ${w}`,
+    page: sql`select ${eventColumns(d)} from ${TABLES.events} as t ${w}
       order by ${col('ts')} desc, ${col('file')}, ${col('offset')} desc, ${col('id')}
       limit ${q.limit} offset ${q.offset}`,
   };
@@ -86,9 +90,15 @@ export function volumeSql(d: Dialect, q: VolumeQuery): Sql {
     throw new UserError('bad_request', `bucketSeconds must be a positive number, got ${q.bucketSeconds}`);
   }
   const w = where(
-    eventConditions(d, { fromUs: q.fromUs, toUs: q.toUs, subsystems: q.subsystems, text: q.text }),
+    eventConditions(d, {
+      fromUs: q.fromUs,
+      toUs: q.toUs,
+      subsystems: q.subsystems,
+      text: q.text,
+      restrict: q.restrict,
+    }),
   );
-  const inner = sql`select ${d.bucketStartUs(col('ts'), bucketUs)} as b, ${col('subsystem')} from ${TABLES.events} ${w}`;
+  const inner = sql`select ${d.bucketStartUs(col('ts'), bucketUs)} as b, ${col('subsystem')} from ${TABLES.events} as t ${w}`;
   return sql`select b, ${col('subsystem')}, count(*) as n from (${inner}) as v
     group by b, ${col('subsystem')} order by b, ${col('subsystem')}`;
 }
@@ -109,12 +119,15 @@ export function positionsSql(pipeline?: string): Sql {
 
 export function deadLettersPageSql(d: Dialect, q: DeadLetterQuery): { count: Sql; page: Sql } {
   checkPage(q.limit, q.offset);
-  const w = q.pipeline === undefined ? sql.empty : sql`where ${col('pipeline')} = ${q.pipeline}`;
+  const conds: Sql[] = [];
+  if (q.pipeline !== undefined) conds.push(sql`${col('pipeline')} = ${q.pipeline}`);
+  if (q.restrict) conds.push(q.restrict);
+  const w = where(conds);
   return {
-    count: sql`select count(*) as n from ${TABLES.deadLetters} ${w}`,
+    count: sql`select count(*) as n from ${TABLES.deadLetters} as t ${w}`,
     page: sql`select ${col('id')}, ${d.epochUs(col('received_at'))} as received_at_us, ${col('source')},
       ${col('pipeline')}, ${col('file')}, ${col('offset')}, ${col('stage')}, ${col('reason')}, ${col('raw')}
-      from ${TABLES.deadLetters} ${w}
+      from ${TABLES.deadLetters} as t ${w}
       order by ${col('received_at')} desc, ${col('file')}, ${col('offset')} desc, ${col('id')}
       limit ${q.limit} offset ${q.offset}`,
   };
@@ -141,7 +154,9 @@ function textOr(r: Row, k: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-function stringMap(v: RowValue | undefined): Record<string, string> {
+/** A map cell: an object (DuckDB MAP) or JSON object text (ClickHouse, which stores keys as JSON). */
+function stringMap(cell: RowValue | undefined): Record<string, string> {
+  const v: unknown = typeof cell === 'string' ? JSON.parse(cell) : cell;
   if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v)) return {};
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : JSON.stringify(x);

@@ -19,8 +19,8 @@ export function createSqlWarehouse(engine: Engine): Warehouse {
   return {
     dialect: d.name,
     sqlDialect: d,
-    async query(q) {
-      const [rows = []] = await engine.read([q]);
+    async query(q, options) {
+      const [rows = []] = await engine.read([q], options);
       return rows;
     },
     execute: (statements) => engine.execute(statements),

@@ -4,7 +4,7 @@
 import type { DeadLetter, MortarEvent } from '../events/event.ts';
 import type { SourcePosition } from '../sources/source.ts';
 import type { Dialect } from './dialect.ts';
-import type { Row } from './engine.ts';
+import type { ReadOptions, Row } from './engine.ts';
 import type { Sql } from './sql.ts';
 
 /** What one commit stores: rows plus the read positions that produced them, atomically. */
@@ -12,6 +12,12 @@ export interface CommitBatch {
   events: MortarEvent[];
   deadLetters: DeadLetter[];
   positions: SourcePosition[];
+  /**
+   * Ids of stored dead letters this batch resolves (replay-dead-letters): deleted in the same
+   * transaction, before the batch's rows are written (a dead letter still failing comes back in
+   * `deadLetters` with its new reason).
+   */
+  resolvesDeadLetters?: readonly string[];
 }
 
 export interface EventQuery {
@@ -24,6 +30,8 @@ export interface EventQuery {
   ids?: string[];
   /** Case-insensitive substring over message and raw. */
   text?: string;
+  /** The caller's row scope: a predicate over the table aliased `t` (access control), ANDed in. */
+  restrict?: Sql;
   limit: number;
   offset: number;
 }
@@ -40,6 +48,8 @@ export interface VolumeQuery {
   subsystems?: string[];
   /** Same meaning as EventQuery.text. */
   text?: string;
+  /** The caller's row scope: a predicate over the table aliased `t` (access control), ANDed in. */
+  restrict?: Sql;
 }
 
 export interface VolumePoint {
@@ -53,6 +63,8 @@ export interface DeadLetterQuery {
   limit: number;
   offset: number;
   pipeline?: string;
+  /** The caller's row scope: a predicate over the table aliased `t` (access control), ANDed in. */
+  restrict?: Sql;
 }
 
 export interface DeadLetterPage {
@@ -71,7 +83,7 @@ export interface Warehouse {
   /** The dialect's hooks, for processors that build their own set-based SQL with `sql`. */
   readonly sqlDialect: Dialect;
   /** One read query (processors, reports); rows as plain JS values. */
-  query(q: Sql): Promise<Row[]>;
+  query(q: Sql, options?: ReadOptions): Promise<Row[]>;
   /** Statements in one transaction, serialised with commits: how derived tables are replaced. */
   execute(statements: readonly Sql[]): Promise<void>;
   /** Creates or upgrades the schema; idempotent. */

@@ -32,14 +32,15 @@ import {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./ingest-child.ts', import.meta.url));
+const PARSE_WORKER = fileURLToPath(new URL('../../src/pipeline/parse-worker.ts', import.meta.url));
 let bundle: string;
 const KILLS = 22;
 
 afterAll(removeTempDataDirs);
 
 /**
- * Loading the ingest through tsx costs about 2 CPU-seconds per process, which would make two dozen
- * restarts slow; the child is bundled once (vite, as for the web app) into one ES module in a temp
+ * Loading the ingest through tsx costs about 2 CPU-seconds per process (and thread), which would make two dozen
+ * restarts slow; the child and its parse worker are bundled once (vite, as for the web app) into one ES module in a temp
  * directory — the same sources, transformed once. DuckDB's native package is imported from its place.
  */
 beforeAll(async () => {
@@ -51,13 +52,16 @@ beforeAll(async () => {
     root: ROOT,
     ssr: { noExternal: true, external: ['@duckdb/node-api'] },
     build: {
-      ssr: CHILD,
+      ssr: true,
       outDir,
       minify: false,
       target: 'node20',
       rollupOptions: {
+        // The parse worker is bundled beside the child under the name the parse pool starts
+        // (parse-worker.mjs next to it), so the killed processes run with their worker threads.
+        input: { 'ingest-child': CHILD, 'parse-worker': PARSE_WORKER },
         external: ['@duckdb/node-api'],
-        output: { format: 'es', entryFileNames: 'ingest-child.mjs', paths: { '@duckdb/node-api': duckdb } },
+        output: { format: 'es', entryFileNames: '[name].mjs', paths: { '@duckdb/node-api': duckdb } },
       },
     },
   });

@@ -4,6 +4,8 @@ import { loadConfig } from '../../config/load.ts';
 import { buildPipelines } from '../../pipeline/build.ts';
 import { defineFlows } from '../../process/flows/definition.ts';
 import { defineHealth } from '../../process/health/definition.ts';
+import { configReports } from '../../reports/catalog.ts';
+import { datasets } from '../../reports/datasets.ts';
 import { parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar check -c FILE
@@ -21,8 +23,9 @@ export async function run(argv: string[]): Promise<number> {
   const pipelines = buildPipelines(config);
   const flows = defineFlows(config);
   defineHealth(config);
+  const reports = configReports(config, datasets(flows));
   console.log(
-    `${values.config}: ok (${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'}, ${Object.keys(config.subsystems).length} subsystems, ${flows.length} flow${flows.length === 1 ? '' : 's'})`,
+    `${values.config}: ok (${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'}, ${Object.keys(config.subsystems).length} subsystems, ${flows.length} flow${flows.length === 1 ? '' : 's'}); ${reports.length} report${reports.length === 1 ? '' : 's'}`,
   );
   return 0;
 }

@@ -3,9 +3,10 @@
 // server. Resumes from committed positions either way.
 import { loadConfig } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
+import { watchConfig } from '../../pipeline/config-watch.ts';
 import { waitUntilIdle } from '../../pipeline/idle.ts';
 import { startIngest } from '../../pipeline/ingest.ts';
-import { openWarehouse } from '../../warehouse/open.ts';
+import { openWarehouse, warehouseOptionsFor } from '../../warehouse/open.ts';
 import { parseFlags } from '../args.ts';
 import { untilSignal } from '../run-server.ts';
 
@@ -28,11 +29,10 @@ export async function run(argv: string[]): Promise<number> {
   if (Object.keys(config.pipelines).length === 0) {
     throw new UserError('bad_request', `${values.config} declares no pipelines; nothing to ingest`);
   }
-  const warehouse = await openWarehouse({
-    type: 'duckdb',
-    path: `${config.dataDir}/${config.warehouse.path}`,
-  });
+  const warehouse = await openWarehouse(warehouseOptionsFor(config));
   const ingest = await startIngest(config, warehouse);
+  // Without a listener an 'error' event would end the process: a failed commit is retried instead.
+  ingest.events.on('error', (e) => console.error(`ingest: commit failed, will retry: ${String(e)}`));
   const started = Date.now();
   const bar = progressBar();
   if (values.once) {
@@ -52,8 +52,15 @@ export async function run(argv: string[]): Promise<number> {
     if (Object.values(config.pipelines).some((p) => p.source.type === 'stdin'))
       await Promise.race([ingest.done, untilSignal()]);
   } else {
-    console.error('ingesting; Ctrl-C stops');
+    console.error('ingesting; Ctrl-C stops (edits of the configuration apply without a restart)');
+    const watcher = watchConfig({
+      config,
+      load: () => loadConfig(values.config as string, { dataDir: values.data as string | undefined }),
+      ingest,
+      log: (s) => console.error(s),
+    });
     await Promise.race([untilSignal(), ingest.done]);
+    watcher.stop();
   }
   await ingest.stop();
   await warehouse.close();

@@ -9,7 +9,7 @@ import { defineFlows } from '../../process/flows/definition.ts';
 import { ensureFlowTables, newestEventUs, processFlow } from '../../process/flows/flow-processor.ts';
 import { defineHealth } from '../../process/health/definition.ts';
 import { ensureHealthTables, processHealth } from '../../process/health/health-processor.ts';
-import { openWarehouse } from '../../warehouse/open.ts';
+import { openWarehouse, warehouseOptionsFor } from '../../warehouse/open.ts';
 import { sql } from '../../warehouse/sql.ts';
 import { parseFlags } from '../args.ts';
 
@@ -53,10 +53,7 @@ export async function run(argv: string[]): Promise<number> {
   const sliceMs = parseDurationMs(values.slice as string);
   if (sliceMs === undefined || sliceMs <= 0)
     throw new UserError('bad_request', `--slice "${values.slice}" is not a duration such as 15m or 1h`);
-  const warehouse = await openWarehouse({
-    type: 'duckdb',
-    path: `${config.dataDir}/${config.warehouse.path}`,
-  });
+  const warehouse = await openWarehouse(warehouseOptionsFor(config));
   try {
     await ensureFlowTables(warehouse);
     if (health) await ensureHealthTables(warehouse);

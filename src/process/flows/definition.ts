@@ -5,6 +5,7 @@ import { configError } from '../../config/load.ts';
 import type { EventMatch, FlowConfig } from '../../config/schema.ts';
 import type { ErrorDetail } from '../../events/errors.ts';
 import { parseDurationMs } from '../../events/time.ts';
+import { type ClockOffset, clockOffsets } from './clock.ts';
 import { unreachableKeys } from './flow-sql.ts';
 
 export interface FlowStep {
@@ -28,6 +29,8 @@ export interface FlowDef {
   slaUs?: number;
   deadlineUs: number;
   horizonUs: number;
+  /** Clock corrections applied to event times before they become step times. */
+  clock: ClockOffset[];
 }
 
 const us = (d: string | undefined): number | undefined =>
@@ -35,8 +38,9 @@ const us = (d: string | undefined): number | undefined =>
 
 export function defineFlows(config: Config): FlowDef[] {
   const errors: ErrorDetail[] = [];
+  const clock = clockOffsets(config);
   const defs = Object.entries(config.flows).map(([name, f]) =>
-    defineFlow(name, f, (path, message, hint) =>
+    defineFlow(name, f, clock, (path, message, hint) =>
       errors.push({ where: config.locate(['flows', name, ...path]), message, hint }),
     ),
   );
@@ -46,7 +50,7 @@ export function defineFlows(config: Config): FlowDef[] {
 
 type Report = (path: (string | number)[], message: string, hint?: string) => void;
 
-function defineFlow(name: string, f: FlowConfig, report: Report): FlowDef {
+function defineFlow(name: string, f: FlowConfig, clock: ClockOffset[], report: Report): FlowDef {
   const index = new Map<string, number>();
   const steps: FlowStep[] = f.steps.map((s, i) => {
     if (index.has(s.name))
@@ -99,7 +103,7 @@ function defineFlow(name: string, f: FlowConfig, report: Report): FlowDef {
       `horizon (${f.horizon}) must be longer than deadline (${f.deadline})`,
       'an alert is stuck after the deadline and lost after the horizon',
     );
-  const def = { name, description: f.description, steps, slaUs: us(f.sla), deadlineUs, horizonUs };
+  const def = { name, description: f.description, steps, slaUs: us(f.sla), deadlineUs, horizonUs, clock };
   for (const problem of unreachableKeys(def))
     report(['steps'], problem, 'add emits: KEY to the step whose events carry both ids');
   return def;

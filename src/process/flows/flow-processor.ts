@@ -2,7 +2,7 @@
 // replaces that window's rows in the derived tables in one transaction, so reprocessing the same
 // window (after a restart or a rule change) never double counts.
 
-import { type Sql, sql } from '../../warehouse/sql.ts';
+import { type Sql, type SqlNode, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { FlowDef } from './definition.ts';
 import { type FlowWindow, instancesSql } from './flow-sql.ts';
@@ -28,19 +28,17 @@ export async function newestEventUs(warehouse: Warehouse): Promise<number | unde
   return row?.t === null || row?.t === undefined ? undefined : Number(row.t);
 }
 
-export async function processFlow(
-  warehouse: Warehouse,
-  flow: FlowDef,
-  w: FlowWindow,
-): Promise<FlowRunResult> {
-  const d = warehouse.sqlDialect;
+/**
+ * Statements that replace the rows of the alerts selected by `scope` (a predicate on flow, root,
+ * root_us) in the three flow tables with those of `work`, a table of instancesSql's rows.
+ */
+export function replaceFromWork(flow: FlowDef, work: SqlNode, scope: Sql): Sql[] {
   const f = flow.name;
-  const inWindow = sql`flow = ${f} and root_us >= ${w.fromUs} and root_us < ${w.toUs}`;
   const stepRows: Sql[] = flow.steps.map(
     (
       st,
     ) => sql`select ${f}, root, root_us, ${st.name}, ${st.index}, ${sql.id(`t${st.index}`)}, ${sql.id(`c${st.index}`)}, ${sql.id(`e${st.index}`)}
-      from ${WORK} where ${sql.id(`t${st.index}`)} is not null`,
+      from ${work} where ${sql.id(`t${st.index}`)} is not null`,
   );
   const hopRows: Sql[] = flow.steps
     .filter((st) => st.parent !== undefined)
@@ -50,18 +48,30 @@ export async function processFlow(
       const sla = st.slaUs ?? null;
       return sql`select ${f}, root, root_us, ${from.name}, ${st.name}, ${sql.id(`c${from.index}`)}, ${sql.id(`c${st.index}`)},
           ${tt} - ${tf}, cast(${sla} as bigint), ${sla === null ? sql`false` : sql`${tt} - ${tf} > ${sla}`}
-        from ${WORK} where ${tf} is not null and ${tt} is not null`;
+        from ${work} where ${tf} is not null and ${tt} is not null`;
     });
-  await warehouse.execute([
-    sql`create or replace temp table ${WORK} as ${instancesSql(d, flow, w)}`,
-    sql`delete from ${sql.id('flow_alerts')} where ${inWindow}`,
-    sql`delete from ${sql.id('flow_steps')} where ${inWindow}`,
-    sql`delete from ${sql.id('flow_hops')} where ${inWindow}`,
-    sql`insert into ${sql.id('flow_alerts')} select ${f}, root, root_us, state, e2e_us, missing, gaps, ${Date.now() * 1000} from ${WORK}`,
+  return [
+    sql`delete from ${sql.id('flow_alerts')} where ${scope}`,
+    sql`delete from ${sql.id('flow_steps')} where ${scope}`,
+    sql`delete from ${sql.id('flow_hops')} where ${scope}`,
+    sql`insert into ${sql.id('flow_alerts')} select ${f}, root, root_us, state, e2e_us, missing, gaps, ${Date.now() * 1000} from ${work}`,
     sql`insert into ${sql.id('flow_steps')} ${sql.join(stepRows, sql` union all `)}`,
     ...(hopRows.length
       ? [sql`insert into ${sql.id('flow_hops')} ${sql.join(hopRows, sql` union all `)}`]
       : []),
+  ];
+}
+
+export async function processFlow(
+  warehouse: Warehouse,
+  flow: FlowDef,
+  w: FlowWindow,
+): Promise<FlowRunResult> {
+  const f = flow.name;
+  const inWindow = sql`flow = ${f} and root_us >= ${w.fromUs} and root_us < ${w.toUs}`;
+  await warehouse.execute([
+    sql`create or replace temp table ${WORK} as ${instancesSql(warehouse.sqlDialect, flow, w)}`,
+    ...replaceFromWork(flow, WORK, inWindow),
     sql`drop table ${WORK}`,
   ]);
   const rows = await warehouse.query(

@@ -1,10 +1,12 @@
-// Live flow processing: about once a second, recomputes the recent window of every flow (two
-// horizons back, so a step that arrives late still turns "lost" into "late"), in event time. Safe
-// to stop and restart at any moment: each run replaces its window's rows in one transaction.
+// Live flow processing: about once a second, every flow takes the events committed since its last
+// run and recomputes only the alerts they touch plus those whose deadline or horizon has passed in
+// event time (flow-incremental.ts), so the work follows the arrival rate, not the window. Safe to
+// stop and restart at any moment: a run's rows and its read position commit in one transaction.
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { startPeriodic } from '../periodic.ts';
 import type { FlowDef } from './definition.ts';
-import { ensureFlowTables, type FlowRunResult, newestEventUs, processFlow } from './flow-processor.ts';
+import { type IncrementalResult, processIncrement } from './flow-incremental.ts';
+import { ensureFlowTables } from './flow-processor.ts';
 
 export interface FlowRunnerStats {
   runs: number;
@@ -13,7 +15,8 @@ export interface FlowRunnerStats {
   lastError?: string;
   /** Event-time "now" of the last run (µs). */
   lastNowUs?: number;
-  results: FlowRunResult[];
+  /** Per flow, the last run: events read, alerts recomputed, overflow counters. */
+  results: IncrementalResult[];
 }
 
 export interface FlowRunner {
@@ -27,6 +30,8 @@ export interface FlowRunnerOptions {
   intervalMs?: number;
   idleUs?: number;
   skewUs?: number;
+  /** Events at most this many per flow and run; the rest waits (counted as deferred). */
+  maxEvents?: number;
   /** Subsystems whose pipelines are still catching up. */
   lagging?: () => string[];
   onError?: (e: unknown) => void;
@@ -43,25 +48,22 @@ export function startFlowRunner(
   const run = async () => {
     ready ??= ensureFlowTables(warehouse);
     await ready;
-    const nowUs = await newestEventUs(warehouse);
-    if (nowUs === undefined) return;
     const started = performance.now();
-    const results: FlowRunResult[] = [];
+    const results: IncrementalResult[] = [];
     for (const flow of flows) {
       results.push(
-        await processFlow(warehouse, flow, {
-          fromUs: nowUs - 2 * flow.horizonUs,
-          toUs: nowUs + 1,
-          nowUs,
+        await processIncrement(warehouse, flow, {
           idleUs: opts.idleUs ?? 60e6,
           skewUs: opts.skewUs ?? 60e6,
           lagging: opts.lagging?.(),
+          maxEvents: opts.maxEvents,
         }),
       );
     }
     stats.runs++;
     stats.lastRunMs = performance.now() - started;
-    stats.lastNowUs = nowUs;
+    const nows = results.flatMap((r) => (r.nowUs === undefined ? [] : [r.nowUs]));
+    if (nows.length) stats.lastNowUs = Math.min(...nows);
     stats.results = results;
   };
 

@@ -10,6 +10,7 @@
 import type { EventMatch } from '../../config/schema.ts';
 import type { Dialect } from '../../warehouse/dialect.ts';
 import { type Sql, type SqlNode, sql } from '../../warehouse/sql.ts';
+import { correctedUs } from './clock.ts';
 import type { FlowDef, FlowStep } from './definition.ts';
 
 export interface FlowWindow {
@@ -29,11 +30,21 @@ export interface FlowWindow {
   lagging?: readonly string[];
 }
 
+/**
+ * Where the per-step rows come from when not from the events (incremental processing): per step,
+ * rows (root, t, c, e); and one row with a column w{i} per step, the watermarks.
+ */
+export interface StepSource {
+  step(st: FlowStep): Sql;
+  marks: Sql;
+}
+
 const col = (name: string) => sql.id(name);
 const s = (i: number, c: string) => sql.id(`s${i}`, c);
 const t = (i: number) => sql.id(`t${i}`);
 
-function matchSql(d: Dialect, m: EventMatch): Sql {
+/** Predicate: the event matches a step's `match`. */
+export function matchSql(d: Dialect, m: EventMatch): Sql {
   const eq = (column: SqlNode, v: string | string[]) =>
     Array.isArray(v) ? sql`${column} in (${sql.list(v)})` : sql`${column} = ${v}`;
   const conds: Sql[] = [];
@@ -74,7 +85,7 @@ export function unreachableKeys(flow: FlowDef): string[] {
 }
 
 /** The per-alert query: root, per step t{i} (µs, NULL if unseen), c{i}, e{i}; root_us, state, e2e_us, missing, gaps. */
-export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
+export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow, src?: StepSource): Sql {
   const rootKey = flow.steps[0]!.key;
   const lo = w.fromUs - w.skewUs;
   const hi = w.toUs + flow.horizonUs;
@@ -85,6 +96,7 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
     sql` or `,
   );
   const key = (name: string) => d.mapValue(col('keys'), name);
+  const eventUs = correctedUs(d, flow.clock);
 
   // Bridge tables, one per bridged key name: its value -> root id (resolved through earlier bridges).
   const b = bridges(flow);
@@ -106,21 +118,25 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
 
   const stepCte = (st: FlowStep) => {
     const r = resolve(st.key, key(st.key));
-    const mapped = sql`select ${r.expr} as root, ${d.epochUs(ts)} as us, ${col('component')} as component, ${col('id')} as id, ${ts} as ts
+    const mapped = sql`select ${r.expr} as root, ${eventUs} as us, ${col('component')} as component, ${col('id')} as id
       from ${col('events')} ${sql.join(r.joins, sql` `)}
       where ${inWindow} and ${matchSql(d, st.match)} and ${key(st.key)} is not null`;
     return sql`${sql.id(`s${st.index}`)} as (
-      select root, min(us) as t, ${d.argMin(col('component'), ts)} as c, ${d.argMin(col('id'), ts)} as e
+      select root, min(us) as t, ${d.argMin(col('component'), col('us'))} as c, ${d.argMin(col('id'), col('us'))} as e
       from (${mapped}) as x where root is not null group by root)`;
   };
+  const sourcedCte = (st: FlowStep, from: Sql) =>
+    sql`${sql.id(`s${st.index}`)} as (
+      select root, min(t) as t, ${d.argMin(col('c'), col('t'))} as c, ${d.argMin(col('e'), col('t'))} as e
+      from (${from}) as x where root is not null group by root)`;
 
   // One watermark per step: the newest event time of its subsystem, or `now - idle` when that is later.
   const marks = flow.steps.map((st) => {
     const sub = typeof st.match.subsystem === 'string' ? st.match.subsystem : undefined;
     const seen =
       sub === undefined
-        ? sql`max(${d.epochUs(ts)})`
-        : sql`max(case when ${col('subsystem')} = ${sub} then ${d.epochUs(ts)} end)`;
+        ? sql`max(${eventUs})`
+        : sql`max(case when ${col('subsystem')} = ${sub} then ${eventUs} end)`;
     return sql`${seen} as ${sql.id(`w${st.index}`)}`;
   });
   const lagging = new Set(w.lagging ?? []);
@@ -187,8 +203,14 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow): Sql {
     sql` + `,
   );
 
-  return sql`with ${sql.join([...bridgeCtes, ...flow.steps.map(stepCte)])},
-    m as (select ${sql.join(marks)} from ${col('events')} where ${ts} >= ${sql.ts(w.fromUs - flow.horizonUs)} and ${ts} < ${sql.ts(hi)}),
+  const ctes = src
+    ? flow.steps.map((st) => sourcedCte(st, src.step(st)))
+    : [...bridgeCtes, ...flow.steps.map(stepCte)];
+  const marksFrom = src
+    ? src.marks
+    : sql`select ${sql.join(marks)} from ${col('events')} where ${ts} >= ${sql.ts(w.fromUs - flow.horizonUs)} and ${ts} < ${sql.ts(hi)}`;
+  return sql`with ${sql.join(ctes)},
+    m as (${marksFrom}),
     b as (${base})
     select *, case
         when ${noneAbsent} then (case when ${late} then 'late' else 'complete' end)

@@ -7,6 +7,7 @@ import { usToIso } from '../../events/time.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { FlowDef } from '../flows/definition.ts';
+import { acceptedLinks } from '../links/link-decisions.ts';
 
 export interface TopologyEdge {
   from: string;
@@ -24,6 +25,10 @@ export interface TopologyEdge {
   lost: number;
   lastSeen?: string;
   description?: string;
+  /** Accepted on the Links page (an inferred link): counts as declared. */
+  accepted?: boolean;
+  /** Observed through identifiers shared between the two subsystems (accepted links). */
+  sharedIds?: { key: string; values: number; p50Ms?: number };
 }
 
 /** GET /api/topology?from&to: subsystems and components, declared and observed edges. */
@@ -145,6 +150,28 @@ export async function topology(
       p95Ms: ms(r.p95),
       lastSeen: usToIso(Number(r.last)),
     });
+    edges.set(key, edge);
+  }
+  // Accepted inferred links join the declared edges, and their shared ids are an observation.
+  for (const a of await acceptedLinks(warehouse)) {
+    const key = `${a.from}|${a.to}`;
+    const edge = edges.get(key) ?? {
+      from: a.from,
+      to: a.to,
+      declared: true,
+      observed: false,
+      status: 'silent' as const,
+      count: 0,
+      lost: 0,
+      description: `accepted inferred link (${a.fromField} → ${a.toField})`,
+    };
+    edge.declared = true;
+    edge.accepted = true;
+    if (a.shared > 0) {
+      edge.observed = true;
+      edge.sharedIds = { key: `${a.fromField} → ${a.toField}`, values: a.shared, p50Ms: a.p50Ms };
+    }
+    edge.status = edge.observed ? 'ok' : 'silent';
     edges.set(key, edge);
   }
   for (const [key, lost] of lostByEdge) {

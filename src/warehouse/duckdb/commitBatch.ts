@@ -61,9 +61,16 @@ export async function commitBatch(
   writeRows: RowWriter = insertBatchRows,
 ): Promise<void> {
   const { events, deadLetters, positions } = batch;
-  if (events.length === 0 && deadLetters.length === 0 && positions.length === 0) return;
+  const resolves = batch.resolvesDeadLetters ?? [];
+  if (events.length === 0 && deadLetters.length === 0 && positions.length === 0 && resolves.length === 0)
+    return;
   await control(connection, 'BEGIN TRANSACTION');
   try {
+    if (resolves.length > 0)
+      await execute(
+        connection,
+        sql`delete from dead_letters where id in (select unnest(from_json(${JSON.stringify(resolves)}, '["VARCHAR"]')))`,
+      );
     await writeRows(connection, events, deadLetters);
     await upsertPositions(connection, positions);
     await control(connection, 'COMMIT');

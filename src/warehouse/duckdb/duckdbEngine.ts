@@ -12,16 +12,29 @@ import { duckdbDialect } from './duckdbDialect.ts';
 import { control, execute } from './execute.ts';
 import { DUCKDB_LEDGER, DUCKDB_MIGRATIONS } from './migrations.ts';
 
-async function readSnapshot(instance: DuckDBInstance, queries: readonly Sql[]): Promise<Row[][]> {
+async function readSnapshot(
+  instance: DuckDBInstance,
+  queries: readonly Sql[],
+  signal?: AbortSignal,
+): Promise<Row[][]> {
+  signal?.throwIfAborted();
   const connection = await instance.connect();
+  // Aborting interrupts the statement in flight; the pending call then rejects.
+  const interrupt = () => connection.interrupt();
+  signal?.addEventListener('abort', interrupt, { once: true });
   try {
+    signal?.throwIfAborted(); // aborted while connecting: the listener came too late
     if (queries.length === 1) return [await execute(connection, queries[0]!)];
     await control(connection, 'BEGIN TRANSACTION');
     const results: Row[][] = [];
     for (const q of queries) results.push(await execute(connection, q));
     await control(connection, 'COMMIT');
     return results;
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw error;
   } finally {
+    signal?.removeEventListener('abort', interrupt);
     connection.closeSync();
   }
 }
@@ -38,9 +51,9 @@ export async function openDuckDBEngine(path: string): Promise<Engine> {
   return {
     dialect: duckdbDialect,
 
-    async read(queries) {
+    async read(queries, options) {
       live();
-      const p = readSnapshot(db.instance, queries);
+      const p = readSnapshot(db.instance, queries, options?.signal);
       db.reads.add(p);
       try {
         return await p;

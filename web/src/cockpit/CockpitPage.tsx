@@ -1,13 +1,14 @@
 // The Cockpit: the topology map of the subsystems (declared edges beside the observed ones, with hop
 // latency, loss and alert counts), at subsystem or component level, a side panel for the selected
-// element, and a time control. Live by default (every 3 s); a past window holds still. State (range,
-// at, level, selection) lives in the URL. The map with its graph library loads lazily.
+// element, and a time control. Live by default (every 3 s); a past window holds still, and a replay
+// steps through one. Nodes are coloured by health at the window's end. State (range, at, level,
+// selection, replay) lives in the URL. The map with its graph library loads lazily.
 import { type KeyboardEvent, lazy, type ReactNode, Suspense, useMemo, useRef } from 'react';
-import type { SubsystemsResponse, TopologyResponse } from '../../../src/api/types.ts';
+import type { StatesResponse, SubsystemsResponse, TopologyResponse } from '../../../src/api/types.ts';
 import { apiUrl } from '../lib/api.ts';
 import { formatCount } from '../lib/format.ts';
 import { navigate } from '../lib/router.ts';
-import { resolveWindow, type TimeQuery } from '../lib/timeRange.ts';
+import { resolveWindow, type TimeQuery, timeSearch } from '../lib/timeRange.ts';
 import { useApi } from '../lib/useApi.ts';
 import { useInterval } from '../lib/useInterval.ts';
 import { Card } from '../ui/Card.tsx';
@@ -28,6 +29,8 @@ import {
   parseSelection,
 } from './cockpitQuery.ts';
 import { MapLegend } from './MapLegend.tsx';
+import { mapHealth } from './mapHealth.ts';
+import { ReplayControl } from './ReplayControl.tsx';
 import { TopologyPanel } from './TopologyPanel.tsx';
 import { buildMapModel } from './topologyGraph.ts';
 import './CockpitPage.css';
@@ -43,6 +46,9 @@ export function CockpitPage({ search }: { search: string }) {
   const win = resolveWindow(query, now);
   const topo = useApi<TopologyResponse>(apiUrl('topology', { from: win.from, to: win.to }));
   const subsystems = useApi<SubsystemsResponse>('/api/subsystems');
+  const states = useApi<StatesResponse>(apiUrl('states', { at: query.at }), win.live ? now : undefined);
+  const health = useMemo(() => mapHealth(states.data), [states.data]);
+  const linkSearch = timeSearch({ range: query.range, ...(query.at ? { at: query.at } : {}) });
   const descriptions = useMemo(
     () =>
       new Map(
@@ -58,7 +64,8 @@ export function CockpitPage({ search }: { search: string }) {
   // Undefined values (at, sel) drop out of the URL.
   const update = (patch: Partial<CockpitQuery>, replace = false) =>
     navigate(`/cockpit${cockpitSearch({ ...query, ...patch })}`, { replace });
-  const onTime = (t: TimeQuery) => update({ range: t.range, at: t.at });
+  const onTime = (t: TimeQuery) => update({ range: t.range, at: t.at, replay: undefined });
+  const onReplay = (patch: Partial<CockpitQuery>) => update(patch, Boolean(query.replay && patch.replay));
   const onSelect = (sel: string | undefined) => update({ sel }, true);
   const selection = parseSelection(query.sel);
   const closeOnEscape = (e: KeyboardEvent) => {
@@ -87,7 +94,14 @@ export function CockpitPage({ search }: { search: string }) {
       <div className={selection ? 'cockpit-map is-open' : 'cockpit-map'}>
         <div className="cockpit-map__canvas">
           <Suspense fallback={<MapLoading />}>
-            <TopologyMap model={model} selected={query.sel} descriptions={descriptions} onSelect={onSelect} />
+            <TopologyMap
+              model={model}
+              selected={query.sel}
+              descriptions={descriptions}
+              health={health}
+              linkSearch={linkSearch}
+              onSelect={onSelect}
+            />
           </Suspense>
         </div>
         {selection && (
@@ -113,7 +127,12 @@ export function CockpitPage({ search }: { search: string }) {
             ? 'How the subsystems are connected and how alerts cross them. Updating every 3 s.'
             : 'How the subsystems were connected and how alerts crossed them, in a past window.'
         }
-        actions={<TimeControl query={query} win={win} onChange={onTime} />}
+        actions={
+          <div className="cockpit-page__time">
+            <ReplayControl query={query} win={win} onChange={onReplay} />
+            <TimeControl query={query} win={win} onChange={onTime} />
+          </div>
+        }
       />
       <CockpitStats topo={topo.data} failed={Boolean(topo.error && !topo.data)} />
       <Card

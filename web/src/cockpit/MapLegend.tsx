@@ -1,5 +1,5 @@
-// The map's legend: what the edge styles and widths mean, and the slot for node health, which the
-// health engine will fill (nodes stay neutral until then).
+// The map's legend: what the edge styles and widths mean, and the health colours of the nodes.
+import { HEALTH_LABEL, HEALTH_STATES, healthColor } from '../subsystem/health.ts';
 import type { MapLevel } from './cockpitQuery.ts';
 import './MapLegend.css';
 
@@ -33,12 +33,14 @@ export function MapLegend({ level }: { level: MapLevel }) {
       {level === 'subsystem' && (
         <span className="map-legend__item">p95 · lost: hop latency and share of alerts lost on the edge</span>
       )}
-      <span
-        className="map-legend__item map-legend__health"
-        title="Health per component, rolled up, comes with the health engine"
-      >
-        <span className="map-legend__bar" />
-        Health: not measured yet
+      <span className="map-legend__item map-legend__health" title="Health at the end of the window">
+        Health:
+        {HEALTH_STATES.map((h) => (
+          <span key={h} className="map-legend__state">
+            <span className="map-legend__bar" style={{ background: healthColor(h) }} />
+            {HEALTH_LABEL[h]}
+          </span>
+        ))}
       </span>
     </div>
   );

@@ -1,19 +1,67 @@
 // The map's node types (React Flow custom nodes, plain HTML in the design system's look): a subsystem
 // with its component chips, a subsystem's box at component level, and a component inside it. The
-// strip on a subsystem's left is the slot for its health colour (neutral until the health engine).
+// strip on a subsystem's left (a component's outline) shows its health at the window's end; the
+// arrow in a subsystem's head opens its page.
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
+import type { MouseEvent } from 'react';
+import type { HealthEntityState } from '../../../src/api/types.ts';
+import { linkHandler } from '../lib/router.ts';
 import { subsystemColor } from '../lib/subsystemColor.ts';
+import { HEALTH_LABEL, healthColor } from '../subsystem/health.ts';
+import { Icon } from '../ui/Icon.tsx';
 import { type MapNodeModel, visibleChips } from './topologyGraph.ts';
+import '../subsystem/health.css';
 
 export interface MapNodeData extends Record<string, unknown> {
   node: MapNodeModel;
   selected: boolean;
   description?: string;
+  health?: HealthEntityState;
+  /** The subsystem's page. */
+  href: string;
 }
 
 export type MapNode = Node<MapNodeData>;
 
-const HEALTH_TITLE = 'Health: not measured yet (the health engine will colour this)';
+function healthTitle(h: HealthEntityState | undefined): string {
+  if (!h) return 'Health: unknown (no health data)';
+  const marks = [h.suppressedBy && `suppressed: ${h.suppressedBy} failed`, h.flapping && 'flapping'].filter(
+    Boolean,
+  );
+  return `Health: ${HEALTH_LABEL[h.state]}${h.reason ? ` (${h.reason})` : ''}${marks.length ? ` · ${marks.join(' · ')}` : ''}`;
+}
+
+function HealthStrip({ health }: { health?: HealthEntityState }) {
+  const state = health?.state ?? 'unknown';
+  return (
+    <span
+      className="map-node__health"
+      data-testid="map-health"
+      data-health={state}
+      title={healthTitle(health)}
+      style={{ background: healthColor(state) }}
+    />
+  );
+}
+
+function OpenLink({ href, name }: { href: string; name: string }) {
+  const go = linkHandler(href);
+  return (
+    <a
+      className="map-node__open nodrag nopan"
+      href={href}
+      title={`Open the page of ${name}`}
+      aria-label={`Open the page of ${name}`}
+      data-testid="map-node-open"
+      onClick={(e: MouseEvent<HTMLAnchorElement>) => {
+        e.stopPropagation();
+        go(e);
+      }}
+    >
+      <Icon name="arrowRight" size={13} />
+    </a>
+  );
+}
 
 /** Edges attach anywhere on the border (the routes come from the layout); the handles only satisfy React Flow. */
 function Handles() {
@@ -26,7 +74,7 @@ function Handles() {
 }
 
 export function SubsystemNode({ data }: NodeProps<MapNode>) {
-  const { node, selected, description } = data;
+  const { node, selected, description, health, href } = data;
   const { shown, more } = visibleChips(node.components);
   const n = node.components.length;
   return (
@@ -34,13 +82,15 @@ export function SubsystemNode({ data }: NodeProps<MapNode>) {
       className={`map-node${selected ? ' is-selected' : ''}${node.declared ? '' : ' is-undeclared'}`}
       data-testid="map-node"
       data-node={node.name}
+      data-health={health?.state ?? 'unknown'}
       title={description}
     >
       <Handles />
-      <span className="map-node__health" title={HEALTH_TITLE} />
+      <HealthStrip health={health} />
       <div className="map-node__head">
         <span className="map-node__dot" style={{ background: subsystemColor(node.name) }} />
         <span className="map-node__name">{node.name}</span>
+        <OpenLink href={href} name={node.name} />
       </div>
       <div className="map-node__meta">
         {n === 0 ? 'no components known' : `${n} component${n === 1 ? '' : 's'}`}
@@ -61,32 +111,37 @@ export function SubsystemNode({ data }: NodeProps<MapNode>) {
 }
 
 export function GroupNode({ data }: NodeProps<MapNode>) {
-  const { node, selected, description } = data;
+  const { node, selected, description, health, href } = data;
   return (
     <div
       className={`map-group${selected ? ' is-selected' : ''}${node.declared ? '' : ' is-undeclared'}`}
       data-testid="map-node"
       data-node={node.name}
+      data-health={health?.state ?? 'unknown'}
     >
       <Handles />
-      <span className="map-node__health" title={HEALTH_TITLE} />
+      <HealthStrip health={health} />
       <div className="map-group__head" title={description}>
         <span className="map-node__dot" style={{ background: subsystemColor(node.name) }} />
         <span className="map-node__name">{node.name}</span>
         <span className="map-group__count">{node.components.length}</span>
+        <OpenLink href={href} name={node.name} />
       </div>
     </div>
   );
 }
 
 export function ComponentNode({ data }: NodeProps<MapNode>) {
-  const { node, selected } = data;
+  const { node, selected, health } = data;
+  const state = health?.state ?? 'unknown';
   return (
     <div
       className={`map-comp${selected ? ' is-selected' : ''}`}
       data-testid="map-component"
       data-node={node.name}
-      title={`${node.name} (${node.subsystem})`}
+      data-health={state}
+      title={`${node.name} (${node.subsystem}) · ${healthTitle(health)}`}
+      style={{ boxShadow: `inset 3px 0 0 ${healthColor(state)}` }}
     >
       <Handles />
       <span className="map-comp__dot" style={{ background: subsystemColor(node.subsystem) }} />

@@ -2,7 +2,11 @@
 // edges of the model at the positions ELK computed, pan and zoom, click to select. The layout runs
 // again only when the elements change; refreshed numbers just redraw. The view follows
 // useMapViewport (fit on a new layout, keep the selection in sight).
+
 import { Background, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { navigate } from '../lib/router.ts';
+import { subsystemHref } from '../subsystem/health.ts';
+import type { MapHealth } from './mapHealth.ts';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Spinner } from '../ui/Spinner.tsx';
@@ -22,6 +26,10 @@ export interface TopologyMapProps {
   /** Selection id (`n:`, `e:`, `k:`, `c:`). */
   selected?: string;
   descriptions: Map<string, string>;
+  /** States at the window's end (absent while loading or without health rules). */
+  health?: MapHealth;
+  /** Query string (time window) carried to a subsystem's page. */
+  linkSearch?: string;
   onSelect: (id: string | undefined) => void;
 }
 
@@ -52,7 +60,7 @@ function useMapLayout(model: MapModel): { layout: MapLayout | null; error: Error
   return state;
 }
 
-function MapCanvas({ model, selected, descriptions, onSelect }: TopologyMapProps) {
+function MapCanvas({ model, selected, descriptions, health, linkSearch, onSelect }: TopologyMapProps) {
   const { layout, error } = useMapLayout(model);
   const short = model.nodes.some((n) => n.kind === 'component');
 
@@ -72,12 +80,21 @@ function MapCanvas({ model, selected, descriptions, onSelect }: TopologyMapProps
           style: { width: box.width, height: box.height },
           draggable: false,
           connectable: false,
-          data: { node: n, selected: selected === n.id, description: descriptions.get(n.subsystem) },
+          data: {
+            node: n,
+            selected: selected === n.id,
+            description: descriptions.get(n.subsystem),
+            health:
+              n.kind === 'component'
+                ? health?.components.get(`${n.subsystem}/${n.name}`)
+                : health?.subsystems.get(n.subsystem),
+            href: subsystemHref(n.subsystem, linkSearch),
+          },
           zIndex: n.kind === 'group' ? 0 : 1,
         },
       ];
     });
-  }, [model, layout, selected, descriptions]);
+  }, [model, layout, selected, descriptions, health, linkSearch]);
 
   const edges = useMemo<MapEdgeType[]>(() => {
     if (!layout) return [];
@@ -121,6 +138,7 @@ function MapCanvas({ model, selected, descriptions, onSelect }: TopologyMapProps
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodeClick={(_, node) => onSelect(node.id)}
+          onNodeDoubleClick={(_, node) => navigate(subsystemHref(node.data.node.subsystem, linkSearch))}
           onEdgeClick={(_, edge) => onSelect(edge.id)}
           onPaneClick={() => onSelect(undefined)}
           nodesDraggable={false}

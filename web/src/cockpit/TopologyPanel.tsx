@@ -6,6 +6,7 @@ import { formatAgo, formatCount, formatMs, formatPercent, formatTime } from '../
 import { linkHandler } from '../lib/router.ts';
 import { subsystemColor } from '../lib/subsystemColor.ts';
 import { type TimeQuery, timeSearch } from '../lib/timeRange.ts';
+import { subsystemHref } from '../subsystem/health.ts';
 import { Badge } from '../ui/Badge.tsx';
 import { Button } from '../ui/Button.tsx';
 import { Icon } from '../ui/Icon.tsx';
@@ -117,7 +118,8 @@ function EdgeDetail({ topo, from, to, now, time }: TopologyPanelProps & { from: 
   );
 }
 
-function SubsystemDetail({ topo, name, descriptions, onSelect }: TopologyPanelProps & { name: string }) {
+function SubsystemDetail(props: TopologyPanelProps & { name: string }) {
+  const { topo, name, descriptions, onSelect } = props;
   const n = topo.nodes.find((x) => x.id === name);
   if (!n) return <Missing what={name} />;
   const incoming = topo.edges.filter((e) => e.to === name);
@@ -158,6 +160,7 @@ function SubsystemDetail({ topo, name, descriptions, onSelect }: TopologyPanelPr
       <h4 className="topo-panel__sub">Outgoing</h4>
       <EdgeList edges={outgoing} onSelect={onSelect} />
       <Links>
+        <PanelLink href={subsystemHref(name, timeSearch(props.time))}>Page of {name}</PanelLink>
         <PanelLink href={`/events?subsystem=${encodeURIComponent(name)}`}>Events of {name}</PanelLink>
       </Links>
     </div>

@@ -1,5 +1,7 @@
-// The Cockpit's state as it lives in the URL query: the time window (range, at), the map's level and
-// the selected node or edge, e.g. `/cockpit?range=15m&level=component&sel=e:sensors>gateway`.
+// The Cockpit's state as it lives in the URL query: the time window (range, at), the map's level,
+// the selected node or edge, and a replay (window T1~T2 played at a speed, stepping `at`), e.g.
+// `/cockpit?range=15m&level=component&sel=e:sensors>gateway` or
+// `/cockpit?at=…&replay=2026-01-01T10:00:00.000Z~2026-01-01T11:00:00.000Z&speed=60&play=1`.
 import { parseTimeQuery, queryString, type TimeQuery, writeTimeQuery } from '../lib/timeRange.ts';
 
 export type MapLevel = 'subsystem' | 'component';
@@ -8,6 +10,29 @@ export interface CockpitQuery extends TimeQuery {
   level: MapLevel;
   /** Selected element: `n:` subsystem, `e:` subsystem edge, `k:` component, `c:` component edge. */
   sel?: string;
+  /** A replay: `at` steps from `from` to `to`, `speed` seconds of data per second, while `playing`. */
+  replay?: { from: string; to: string; speed: number; playing: boolean };
+}
+
+export const REPLAY_SPEEDS = [10, 60, 300, 900];
+
+function parseReplay(p: URLSearchParams): CockpitQuery['replay'] {
+  const [a, b] = (p.get('replay') ?? '').split('~');
+  if (
+    !a ||
+    !b ||
+    Number.isNaN(Date.parse(a)) ||
+    Number.isNaN(Date.parse(b)) ||
+    Date.parse(a) >= Date.parse(b)
+  )
+    return undefined;
+  const speed = Number(p.get('speed'));
+  return {
+    from: new Date(a).toISOString(),
+    to: new Date(b).toISOString(),
+    speed: REPLAY_SPEEDS.includes(speed) ? speed : 60,
+    playing: p.get('play') === '1',
+  };
 }
 
 export function parseCockpitQuery(search: string): CockpitQuery {
@@ -17,6 +42,7 @@ export function parseCockpitQuery(search: string): CockpitQuery {
     ...parseTimeQuery(p),
     level: p.get('level') === 'component' ? 'component' : 'subsystem',
     ...(sel && /^[nekc]:./.test(sel) ? { sel } : {}),
+    ...(parseReplay(p) ? { replay: parseReplay(p) } : {}),
   };
 }
 
@@ -25,7 +51,12 @@ export function cockpitSearch(q: CockpitQuery): string {
   writeTimeQuery(p, q);
   if (q.level === 'component') p.set('level', 'component');
   if (q.sel) p.set('sel', q.sel);
-  return queryString(p).replaceAll('%3E', '>');
+  if (q.replay) {
+    p.set('replay', `${q.replay.from}~${q.replay.to}`);
+    p.set('speed', String(q.replay.speed));
+    if (q.replay.playing) p.set('play', '1');
+  }
+  return queryString(p).replaceAll('%3E', '>').replaceAll('%7E', '~');
 }
 
 export type Selection =

@@ -19,13 +19,31 @@ export function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
 }
 
 export function postJson<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return sendJson<T>('POST', url, body, signal);
+}
+
+/** A state-changing request with a JSON body (POST, PUT, PATCH, DELETE), CSRF token included. */
+export function sendJson<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   return requestJson<T>(url, {
-    method: 'POST',
+    method,
     signal,
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    headers: {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...csrfHeaders(),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
+
+/** The header that proves a state-changing request comes from this page (double-submit of the CSRF cookie). */
+export function csrfHeaders(): Record<string, string> {
+  const m = /(?:^|;\s*)mortar_csrf=([^;]+)/.exec(document.cookie);
+  return m ? { 'x-csrf-token': decodeURIComponent(m[1]!) } : {};
+}
+
+/** Fired when the server says the session is gone, so the app can show the sign-in page. */
+export const UNAUTHORIZED_EVENT = 'mortar:unauthorized';
 
 async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
   const signal = init.signal;
@@ -37,6 +55,7 @@ async function requestJson<T>(url: string, init: RequestInit): Promise<T> {
     throw new ApiError('The Mortar server cannot be reached.', 0, 'network');
   }
   if (!res.ok) {
+    if (res.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     const body = (await res.json().catch(() => null)) as ErrorResponse | null;
     const message = body?.error?.message ?? `The server answered ${res.status} ${res.statusText}.`;
     throw new ApiError(message, res.status, body?.error?.code ?? 'http', body?.error?.details ?? []);

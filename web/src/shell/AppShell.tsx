@@ -1,6 +1,7 @@
 // The frame around every page: top bar, left navigation, scrollable content area. A new page starts
 // at the top (a changed query on the same page keeps the scroll position).
 import { type ReactNode, useLayoutEffect } from 'react';
+import { ViewAsBanner } from '../access/UserMenu.tsx';
 import { SideNav } from './SideNav.tsx';
 import { TopBar } from './TopBar.tsx';
 import './AppShell.css';
@@ -14,7 +15,10 @@ export function AppShell({ pathname, children }: { pathname: string; children: R
     <div className="shell">
       <TopBar />
       <SideNav pathname={pathname} />
-      <main className="shell__content">{children}</main>
+      <main className="shell__content">
+        <ViewAsBanner />
+        {children}
+      </main>
     </div>
   );
 }

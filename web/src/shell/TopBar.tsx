@@ -1,5 +1,6 @@
 // Top bar: product mark and name on the left, live status and server version on the right.
 import type { HealthResponse } from '../../../src/api/types.ts';
+import { UserMenu } from '../access/UserMenu.tsx';
 import { linkHandler } from '../lib/router.ts';
 import { useApi } from '../lib/useApi.ts';
 import { LiveIndicator } from './LiveIndicator.tsx';
@@ -22,6 +23,7 @@ export function TopBar() {
           </span>
         )}
         <LiveIndicator />
+        <UserMenu />
       </div>
     </header>
   );

@@ -24,6 +24,10 @@ const PATHS = {
   play: 'M8 5.5v13l10.5-6.5z',
   arrowRight: 'M5 12h14M13 6l6 6-6 6',
   file: 'M7 3h7l5 5v13H7zM14 3v5h5',
+  user: 'M12 4a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM4 20c1.5-4 4.5-6 8-6s6.5 2 8 6',
+  users:
+    'M9 5a3.5 3.5 0 1 0 0 7 3.5 3.5 0 0 0 0-7zM2.5 19c1.2-3.3 3.6-5 6.5-5s5.3 1.7 6.5 5M16 5.5a3 3 0 0 1 0 6M18 14c1.7.6 2.9 2.2 3.5 5',
+  audit: 'M12 3l7 3v5c0 4.5-3 8-7 10-4-2-7-5.5-7-10V6zM9 12l2 2 4-4',
 } as const;
 
 export type IconName = keyof typeof PATHS;

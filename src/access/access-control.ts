@@ -1,0 +1,190 @@
+// Authentication and identities: password login with per-IP rate limiting and per-user lockout,
+// sessions, API tokens and "view as". Everything that happens here that matters later (logins,
+// failures, lockouts, token and user changes) is written to the audit log.
+import { UserError } from '../events/errors.ts';
+import type { Identity } from './identity.ts';
+import { dummyHash, verifyPassword } from './password.ts';
+import type { Permission } from './permissions.ts';
+import { permissionsOf, type RoleDef, roleTable } from './roles.ts';
+import { datasetScope } from './scopes.ts';
+import type { AccessStore, AuditEntry, SessionRow, UserRow } from './store.ts';
+
+export interface AccessSettings {
+  /** Off: single-user mode, every request is the local admin. */
+  enabled: boolean;
+  sessionTtlMs: number;
+  lockout: { attempts: number; durationMs: number };
+  /** Login attempts allowed per client address per minute. */
+  loginsPerMinute: number;
+  roles: Record<string, RoleDef>;
+}
+
+export const DEFAULT_ACCESS: AccessSettings = {
+  enabled: false,
+  sessionTtlMs: 12 * 3600_000,
+  lockout: { attempts: 5, durationMs: 15 * 60_000 },
+  loginsPerMinute: 20,
+  roles: {},
+};
+
+export interface LoggedIn {
+  identity: Identity;
+  token: string;
+  csrf: string;
+  expiresAt: number;
+}
+
+const WRONG = 'wrong user name or password';
+
+export class AccessControl {
+  readonly roles: Record<string, RoleDef>;
+  private readonly attemptsByIp = new Map<string, number[]>();
+
+  constructor(
+    readonly store: AccessStore,
+    readonly settings: AccessSettings,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.roles = roleTable(settings.roles);
+  }
+
+  audit(e: Omit<AuditEntry, 'at'>): void {
+    this.store.audit({ ...e, at: this.now() });
+  }
+
+  identityOf(user: UserRow): Identity {
+    return {
+      kind: 'user',
+      user: user.name,
+      roles: user.roles,
+      permissions: permissionsOf(user.roles, this.roles),
+      attrs: user.attrs,
+      scopeOf: (dataset) =>
+        datasetScope(
+          dataset,
+          user.roles,
+          (r) => (r in this.roles ? this.roles[r]!.scopes : null),
+          user.attrs,
+        ),
+    };
+  }
+
+  async login(name: string, password: string, ip: string): Promise<LoggedIn> {
+    const now = this.now();
+    this.throttle(ip, now, name);
+    const user = this.store.user(name);
+    if (!user?.passwordHash || user.disabled) {
+      await verifyPassword(await dummyHash(), password); // same work as a real check: no user-name oracle
+      this.audit({
+        actor: name,
+        action: 'login',
+        outcome: 'failed',
+        ip,
+        detail: { reason: user ? 'disabled' : 'unknown user' },
+      });
+      throw new UserError('unauthorized', WRONG);
+    }
+    if (user.lockedUntil > now) {
+      this.audit({ actor: name, action: 'login', outcome: 'denied', ip, detail: { reason: 'locked' } });
+      throw lockedError(user.lockedUntil - now);
+    }
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      const { lockedUntil } = this.store.recordFailedLogin(
+        name,
+        now,
+        this.settings.lockout.attempts,
+        this.settings.lockout.durationMs,
+      );
+      const locked = lockedUntil > now;
+      this.audit({
+        actor: name,
+        action: 'login',
+        outcome: 'failed',
+        ip,
+        detail: { reason: 'wrong password', locked },
+      });
+      if (locked) throw lockedError(lockedUntil - now);
+      throw new UserError('unauthorized', WRONG);
+    }
+    this.store.resetFailedLogins(name);
+    const s = this.store.createSession(name, now, this.settings.sessionTtlMs);
+    this.audit({ actor: name, action: 'login', outcome: 'ok', ip });
+    return { identity: this.identityOf(user), token: s.token, csrf: s.csrf, expiresAt: s.expiresAt };
+  }
+
+  /** The identity behind a session cookie, or undefined when the session is unknown, expired or its user disabled. */
+  sessionIdentity(token: string): { identity: Identity; session: SessionRow } | undefined {
+    const session = this.store.session(token, this.now());
+    if (!session) return undefined;
+    const user = this.store.user(session.user);
+    if (!user || user.disabled) return undefined;
+    if (session.viewAs !== null) {
+      const target = this.store.user(session.viewAs);
+      if (!target || target.disabled) return undefined;
+      return { identity: { ...this.identityOf(target), viewAsBy: user.name }, session };
+    }
+    return { identity: this.identityOf(user), session };
+  }
+
+  /** A token acts for its user, limited to the token's permissions (never more than the user has now). */
+  tokenIdentity(presented: string): Identity | undefined {
+    const t = this.store.validToken(presented, this.now());
+    if (!t) return undefined;
+    const user = this.store.user(t.user);
+    if (!user || user.disabled) return undefined;
+    const base = this.identityOf(user);
+    const allowed = new Set<Permission>(t.permissions.filter((p) => base.permissions.has(p)));
+    return { ...base, kind: 'token', permissions: allowed };
+  }
+
+  /** An admin's session that sees what `target` sees (audited; ends with logout). */
+  viewAs(admin: Identity, target: string, ip: string): LoggedIn {
+    const user = this.store.user(target);
+    if (!user) throw new UserError('not_found', `no user "${target}"`);
+    const s = this.store.createSession(
+      admin.user,
+      this.now(),
+      Math.min(this.settings.sessionTtlMs, 3600_000),
+      target,
+    );
+    this.audit({ actor: admin.user, action: 'view_as', target, outcome: 'ok', ip });
+    return {
+      identity: { ...this.identityOf(user), viewAsBy: admin.user },
+      token: s.token,
+      csrf: s.csrf,
+      expiresAt: s.expiresAt,
+    };
+  }
+
+  logout(token: string, identity: Identity | undefined, ip: string): void {
+    this.store.deleteSession(token);
+    if (identity)
+      this.audit({ actor: identity.viewAsBy ?? identity.user, action: 'logout', outcome: 'ok', ip });
+  }
+
+  private throttle(ip: string, now: number, name: string): void {
+    const recent = (this.attemptsByIp.get(ip) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= this.settings.loginsPerMinute) {
+      this.audit({ actor: name, action: 'login', outcome: 'denied', ip, detail: { reason: 'rate limited' } });
+      throw new UserError('rate_limited', 'too many login attempts from this address; wait a minute', [
+        {
+          where: 'login',
+          message: `${recent.length} attempts in the last minute`,
+          hint: 'try again in a minute',
+        },
+      ]);
+    }
+    recent.push(now);
+    this.attemptsByIp.set(ip, recent);
+    if (this.attemptsByIp.size > 10_000) this.attemptsByIp.delete(this.attemptsByIp.keys().next().value!);
+  }
+}
+
+function lockedError(remainingMs: number): UserError {
+  const minutes = Math.max(1, Math.ceil(remainingMs / 60_000));
+  return new UserError(
+    'locked',
+    `this account is locked after repeated failed logins; try again in ${minutes} min`,
+    [{ where: 'login', message: 'temporarily locked', hint: 'wait, or ask an admin to reset the password' }],
+  );
+}

@@ -1,0 +1,251 @@
+// `mortar user add|passwd|disable|enable|list|token|revoke`: manages the users of an installation
+// in its access store. Works while a server runs (the store is SQLite in WAL mode). Every change is
+// written to the audit log with the actor `cli:<login name>`.
+import { userInfo as osUser } from 'node:os';
+import { createInterface } from 'node:readline';
+import { checkPasswordPolicy, hashPassword } from '../../access/password.ts';
+import { roleTable } from '../../access/roles.ts';
+import { accessSettings, accessStorePath } from '../../access/settings.ts';
+import { AccessStore } from '../../access/store.ts';
+import { tokenRequest } from '../../api/routes/auth.ts';
+import { loadConfig } from '../../config/load.ts';
+import { UserError } from '../../events/errors.ts';
+import { parseFlags } from '../args.ts';
+
+const HELP = `usage: mortar user <action> [options] -c FILE
+
+  add NAME --role R [--role R ...] [--attr KEY=VALUE ...] [--password-stdin]
+  passwd NAME [--password-stdin]          set a new password (ends the user's sessions)
+  disable NAME | enable NAME              a disabled user cannot sign in; sessions end, tokens are revoked
+  roles NAME --role R [--role R ...]      replace the user's roles
+  list                                    users with roles, attributes and state
+  token NAME --name LABEL --permission P [--permission P ...] [--expires 30d]
+                                          prints a new API token once (send it as "Authorization: Bearer ...")
+  revoke TOKEN_ID                         revokes an API token
+
+Passwords are read from the terminal without echo, or with --password-stdin from the first line
+of standard input. Roles: the built-in admin, analyst, viewer, auditor and those in access.roles.`;
+
+async function readPassword(fromStdin: boolean): Promise<string> {
+  if (fromStdin || !process.stdin.isTTY) {
+    const rl = createInterface({ input: process.stdin });
+    for await (const line of rl) {
+      rl.close();
+      return line;
+    }
+    throw new UserError('bad_request', 'no password on standard input', [
+      { where: 'stdin', message: 'empty', hint: 'echo "$PASSWORD" | mortar user ... --password-stdin' },
+    ]);
+  }
+  const ask = (prompt: string) =>
+    new Promise<string>((resolve) => {
+      process.stderr.write(prompt);
+      const stdin = process.stdin;
+      stdin.setRawMode(true);
+      stdin.resume();
+      let text = '';
+      const onData = (buf: Buffer) => {
+        for (const ch of buf.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') {
+            stdin.setRawMode(false);
+            stdin.pause();
+            stdin.off('data', onData);
+            process.stderr.write('\n');
+            resolve(text);
+            return;
+          }
+          if (ch === '\u0003') process.exit(130);
+          if (ch === '\u007f') text = text.slice(0, -1);
+          else text += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  const a = await ask('password: ');
+  const b = await ask('again:    ');
+  if (a !== b) throw new UserError('bad_request', 'the two passwords differ; nothing changed');
+  return a;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      config: { type: 'string', short: 'c', default: 'mortar.yaml' },
+      role: { type: 'string', multiple: true },
+      attr: { type: 'string', multiple: true },
+      permission: { type: 'string', multiple: true },
+      name: { type: 'string' },
+      expires: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+    },
+    HELP,
+  );
+  const [action, target] = positionals;
+  if (!action) throw new UserError('bad_request', `which action?\n\n${HELP}`);
+  const config = loadConfig(values.config as string);
+  const settings = accessSettings(config);
+  const roles = roleTable(settings.roles);
+  const store = AccessStore.open(accessStorePath(config));
+  const actor = `cli:${osUser().username}`;
+  const now = Date.now();
+  const v = values as Record<string, unknown>;
+  const list = (k: string) => (v[k] as string[] | undefined) ?? [];
+  const needName = (): string => {
+    if (!target) throw new UserError('bad_request', `"mortar user ${action}" needs a user name\n\n${HELP}`);
+    return target;
+  };
+  const checkRoles = (rs: string[]): string[] => {
+    if (rs.length === 0)
+      throw new UserError('bad_request', 'give at least one --role', [
+        { where: '--role', message: 'missing', hint: `one of ${Object.keys(roles).join(', ')}` },
+      ]);
+    const unknown = rs.filter((r) => !(r in roles));
+    if (unknown.length)
+      throw new UserError('bad_request', `unknown role ${unknown.join(', ')}`, [
+        { where: '--role', message: unknown.join(', '), hint: `one of ${Object.keys(roles).join(', ')}` },
+      ]);
+    return rs;
+  };
+  const mustExist = (name: string) => {
+    if (!store.user(name))
+      throw new UserError('not_found', `no user "${name}"`, [
+        { where: name, message: 'unknown', hint: 'mortar user list' },
+      ]);
+  };
+  try {
+    switch (action) {
+      case 'add': {
+        const name = needName();
+        if (!/^[a-z][a-z0-9._-]{0,63}$/.test(name))
+          throw new UserError(
+            'bad_request',
+            'a user name is lower-case letters, digits, ".", "_" or "-", starting with a letter',
+          );
+        const rs = checkRoles(list('role'));
+        const attrs: Record<string, string> = {};
+        for (const a of list('attr')) {
+          const m = /^([A-Za-z_][\w.-]*)=(.*)$/.exec(a);
+          if (!m) throw new UserError('bad_request', `--attr takes KEY=VALUE, not "${a}"`);
+          attrs[m[1]!] = m[2]!;
+        }
+        if (store.user(name))
+          throw new UserError('conflict', `user "${name}" exists`, [
+            {
+              where: name,
+              message: 'exists',
+              hint: `mortar user passwd ${name} or mortar user roles ${name}`,
+            },
+          ]);
+        const password = await readPassword(v['password-stdin'] === true);
+        checkPasswordPolicy(password);
+        store.addUser({ name, passwordHash: await hashPassword(password), roles: rs, attrs }, now);
+        store.audit({
+          at: now,
+          actor,
+          action: 'user_add',
+          target: name,
+          outcome: 'ok',
+          detail: { roles: rs, attrs },
+        });
+        console.log(`added ${name} (${rs.join(', ')})`);
+        if (!settings.enabled)
+          console.error(
+            'note: access.enabled is false in this configuration, so sign-in is not required yet',
+          );
+        return 0;
+      }
+      case 'passwd': {
+        const name = needName();
+        mustExist(name);
+        const password = await readPassword(v['password-stdin'] === true);
+        checkPasswordPolicy(password);
+        store.updateUser(name, { passwordHash: await hashPassword(password) });
+        store.resetFailedLogins(name);
+        store.audit({
+          at: now,
+          actor,
+          action: 'user_change',
+          target: name,
+          outcome: 'ok',
+          detail: { password: '(changed)' },
+        });
+        console.log(`password of ${name} changed; their sessions ended`);
+        return 0;
+      }
+      case 'disable':
+      case 'enable': {
+        const name = needName();
+        mustExist(name);
+        store.updateUser(name, { disabled: action === 'disable' });
+        store.audit({
+          at: now,
+          actor,
+          action: 'user_change',
+          target: name,
+          outcome: 'ok',
+          detail: { disabled: action === 'disable' },
+        });
+        console.log(`${name} ${action}d`);
+        return 0;
+      }
+      case 'roles': {
+        const name = needName();
+        mustExist(name);
+        const rs = checkRoles(list('role'));
+        store.updateUser(name, { roles: rs });
+        store.audit({
+          at: now,
+          actor,
+          action: 'user_change',
+          target: name,
+          outcome: 'ok',
+          detail: { roles: rs },
+        });
+        console.log(`${name}: ${rs.join(', ')}`);
+        return 0;
+      }
+      case 'list': {
+        for (const u of store.users())
+          console.log(
+            `${u.name}\t${u.roles.join(',')}\t${
+              Object.entries(u.attrs)
+                .map(([k, x]) => `${k}=${x}`)
+                .join(',') || '-'
+            }\t${u.disabled ? 'disabled' : u.lockedUntil > now ? 'locked' : 'active'}`,
+          );
+        return 0;
+      }
+      case 'token': {
+        const name = needName();
+        mustExist(name);
+        const req = tokenRequest({ name: v.name, permissions: list('permission'), expires: v.expires }, now);
+        const t = store.createToken({ user: name, ...req }, now);
+        store.audit({
+          at: now,
+          actor,
+          action: 'token_create',
+          target: t.id,
+          outcome: 'ok',
+          detail: { user: name, name: req.name, permissions: req.permissions },
+        });
+        console.error(
+          `token ${t.id} for ${name} (${req.permissions.join(', ')})${req.expiresAt ? `, expires ${new Date(req.expiresAt).toISOString()}` : ''}; shown once:`,
+        );
+        console.log(t.token);
+        return 0;
+      }
+      case 'revoke': {
+        const id = needName();
+        if (!store.revokeToken(id, now)) throw new UserError('not_found', `no active token "${id}"`);
+        store.audit({ at: now, actor, action: 'token_revoke', target: id, outcome: 'ok' });
+        console.log(`token ${id} revoked`);
+        return 0;
+      }
+      default:
+        throw new UserError('bad_request', `unknown action "${action}"\n\n${HELP}`);
+    }
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,247 @@
+// Incremental flow processing: each run reads only the events committed since the last run (by
+// received_at, with a margin for commits that land late), maps them to (alert, step) through the
+// bridged ids seen so far (flow_keys), merges them into the stored steps and recomputes only the
+// alerts they touched plus those whose deadline or horizon may have passed (in event time). The
+// state logic is instancesSql's, fed from flow_steps instead of the events. Everything, including
+// the read position, changes in one transaction, and every merge is idempotent (the earliest time
+// per step wins), so a crash or a re-read of the same events never double counts.
+//
+// Bounded work per run: at most `maxEvents` new events (the rest waits for the next run:
+// `deferred`), at most `maxTimers` alerts re-checked for time outs (`overflow`), and at most
+// `maxPending` step events waiting for their bridge (older than the horizon: `dropped`).
+import { type Sql, sql } from '../../warehouse/sql.ts';
+import type { Warehouse } from '../../warehouse/warehouse.ts';
+import { correctedUs } from './clock.ts';
+import type { FlowDef, FlowStep } from './definition.ts';
+import { replaceFromWork } from './flow-processor.ts';
+import { instancesSql, matchSql } from './flow-sql.ts';
+
+export interface IncrementalOptions {
+  idleUs: number;
+  skewUs: number;
+  lagging?: readonly string[];
+  /** Events committed this much before the last run's newest received_at are read again. */
+  marginUs?: number;
+  maxEvents?: number;
+  maxTimers?: number;
+  maxPending?: number;
+}
+
+export interface IncrementalResult {
+  flow: string;
+  /** New events read this run (all kinds). */
+  events: number;
+  /** Alerts recomputed. */
+  alerts: number;
+  nowUs?: number;
+  /** Cumulative: runs that left events for later, timer checks put off, step events dropped unlinked. */
+  deferred: number;
+  overflow: number;
+  dropped: number;
+  pending: number;
+}
+
+const id = sql.id;
+const T = {
+  cand: id('flow_inc_cand'),
+  res: id('flow_inc_res'),
+  pairs: id('flow_inc_pairs'),
+  dirty: id('flow_inc_dirty'),
+  fresh: id('flow_inc_fresh'),
+  old: id('flow_inc_old'),
+  events: id('flow_inc_events'),
+  work: id('flow_inc_work'),
+};
+
+export async function processIncrement(
+  warehouse: Warehouse,
+  flow: FlowDef,
+  o: IncrementalOptions,
+): Promise<IncrementalResult> {
+  const d = warehouse.sqlDialect;
+  const f = flow.name;
+  const marginUs = o.marginUs ?? 3e6;
+  const maxEvents = o.maxEvents ?? 2_000_000;
+  const [prog] = await warehouse.query(
+    sql`select received_us, now_us, dropped, overflow, deferred from ${id('flow_progress')} where flow = ${f}`,
+  );
+  const sinceUs = prog ? Number(prog.received_us) - marginUs : 0;
+  const rus = d.epochUs(id('received_at'));
+  const us = correctedUs(d, flow.clock);
+  const [head] = await warehouse.query(
+    sql`select count(*) as n, max(${rus}) as r, max(${us}) as u, min(${us}) as lo from ${id('events')} where received_at >= ${sql.ts(sinceUs)}`,
+  );
+  let untilUs = head?.r === null || head?.r === undefined ? undefined : Number(head.r);
+  let deferred = Number(prog?.deferred ?? 0);
+  if (untilUs !== undefined && Number(head!.n) > maxEvents) {
+    const [cut] = await warehouse.query(
+      sql`select ${rus} as r from ${id('events')} where received_at >= ${sql.ts(sinceUs)} order by received_at limit 1 offset ${maxEvents}`,
+    );
+    // Rows sharing that received_at (one source batch) come along, so a run always moves on.
+    untilUs = Number(cut!.r);
+    deferred++;
+    // Event time reaches only as far as what this run reads (else the rest would look overdue).
+    const [upTo] = await warehouse.query(
+      sql`select max(${us}) as u from ${id('events')} where received_at >= ${sql.ts(sinceUs)} and received_at <= ${sql.ts(untilUs)}`,
+    );
+    if (head) head.u = upTo?.u ?? null;
+  }
+  const prevNow = prog ? Number(prog.now_us) : undefined;
+  const newNow = head?.u === null || head?.u === undefined ? undefined : Number(head.u);
+  const nowUs = Math.max(prevNow ?? Number.NEGATIVE_INFINITY, newNow ?? Number.NEGATIVE_INFINITY);
+  const base = {
+    flow: f,
+    events: 0,
+    alerts: 0,
+    deferred,
+    overflow: Number(prog?.overflow ?? 0),
+    dropped: Number(prog?.dropped ?? 0),
+    pending: 0,
+  };
+  if (untilUs === undefined || !Number.isFinite(nowUs)) return { ...base, nowUs: prevNow };
+
+  const recv = sql`received_at >= ${sql.ts(sinceUs)} and received_at <= ${sql.ts(untilUs)}`;
+  // Alerts a run can touch started at most two horizons (plus skew) before its oldest new event or
+  // its event-time now (the same reach as a late step in the batch path): derived rows older than
+  // that are never read, so a run's cost follows the window, not the history kept.
+  const loUs = Math.min(Number(head!.lo ?? nowUs), nowUs) - 2 * flow.horizonUs - o.skewUs;
+  const recent = sql`root_us >= ${loUs}`;
+  const recentOf = (alias: string) => sql`${sql.id(alias, 'root_us')} >= ${loUs}`;
+  const key = (k: string) => d.mapValue(id('keys'), k);
+  const rootKey = flow.steps[0]!.key;
+  const bridges = new Map<string, string>();
+  for (const st of flow.steps) if (st.out !== st.key && !bridges.has(st.out)) bridges.set(st.out, st.key);
+  const anyStep = sql.join(
+    flow.steps.map((st) => matchSql(d, st.match)),
+    sql` or `,
+  );
+
+  const stepRows = flow.steps.map(
+    (
+      st,
+    ) => sql`select ${st.index} as si, ${st.key} as kn, ${key(st.key)} as v, us, ${id('component')} as c, ${id('id')} as e
+      from ${T.events} where ${matchSql(d, st.match)} and ${key(st.key)} is not null`,
+  );
+  const pairRows = [...bridges].map(
+    ([k, to]) => sql`select ${k} as k, ${key(k)} as v, ${key(to)} as p, us
+      from ${T.events} where (${anyStep}) and ${key(k)} is not null and ${key(to)} is not null`,
+  );
+  const keyInserts = [...bridges].map(([k, to]) => {
+    const root = to === rootKey ? sql`min(x.p)` : sql`min(fk.root)`;
+    const join =
+      to === rootKey
+        ? sql``
+        : sql`left join ${id('flow_keys')} as fk on fk.flow = ${f} and fk.key = ${to} and fk.v = x.p`;
+    return sql`insert into ${id('flow_keys')}
+      select ${f}, ${k}, x.v, ${root}, min(x.us) from ${T.pairs} as x ${join}
+      where x.k = ${k} and not exists (select 1 from ${id('flow_keys')} as z where z.flow = ${f} and z.key = ${k} and z.v = x.v)
+      group by x.v having ${root} is not null`;
+  });
+  const marks = [
+    sql`select ${f}, -1, max(us) from ${T.events} having max(us) is not null`,
+    ...flow.steps.map((st) => {
+      const sub = typeof st.match.subsystem === 'string' ? st.match.subsystem : undefined;
+      const v = sub === undefined ? id('us') : sql`case when ${id('subsystem')} = ${sub} then us end`;
+      return sql`select ${f}, ${st.index}, max(${v}) from ${T.events} having max(${v}) is not null`;
+    }),
+  ];
+  const maxTimers = o.maxTimers ?? 500_000;
+  const timers = sql`select root, root_us from ${id('flow_alerts')} where flow = ${f} and ${recent} and (
+      (state = 'in_flight' and root_us <= ${nowUs - flow.deadlineUs}) or (state = 'stuck' and root_us <= ${nowUs - flow.horizonUs}))`;
+  const fromSteps = (st: FlowStep) =>
+    sql`select s.root as root, s.t_us as t, s.component as c, s.event_id as e from ${id('flow_steps')} as s
+        where s.flow = ${f} and ${recentOf('s')} and s.step_index = ${st.index} and s.root in (select root from ${T.dirty})
+      union all select root, us as t, c, e from ${T.fresh} where si = ${st.index}`;
+  const pivot = sql.join(
+    flow.steps.map((st) => sql`max(case when si = ${st.index} then w_us end) as ${id(`w${st.index}`)}`),
+  );
+  const work = instancesSql(
+    d,
+    flow,
+    {
+      fromUs: Number.MIN_SAFE_INTEGER,
+      toUs: Number.MAX_SAFE_INTEGER,
+      nowUs,
+      idleUs: o.idleUs,
+      skewUs: o.skewUs,
+      lagging: o.lagging,
+    },
+    { step: fromSteps, marks: sql`select ${pivot} from ${id('flow_marks')} where flow = ${f}` },
+  );
+  const unresolved = sql`${T.res} where root is null`;
+  const stale = sql`us < ${nowUs - flow.horizonUs}`;
+  const maxPending = o.maxPending ?? 1_000_000;
+
+  const statements: Sql[] = [
+    // One scan of the new events; everything below reads this copy.
+    sql`create or replace temp table ${T.events} as select ${id('id')}, subsystem, component, kind, type, keys, attrs, ${us} as us
+      from ${id('events')} where ${recv}`,
+    sql`create or replace temp table ${T.cand} as ${sql.join(stepRows, sql` union all `)}
+      union all select si, kn, v, us, c, e from ${id('flow_pending')} where flow = ${f}`,
+    ...(pairRows.length
+      ? [
+          sql`create or replace temp table ${T.pairs} as ${sql.join(pairRows, sql` union all `)}`,
+          ...keyInserts,
+        ]
+      : []),
+    sql`create or replace temp table ${T.res} as select x.si, x.kn, x.v, x.us, x.c, x.e,
+        case when x.kn = ${rootKey} then x.v else k.root end as root
+      from ${T.cand} as x left join ${id('flow_keys')} as k on k.flow = ${f} and k.key = x.kn and k.v = x.v`,
+    sql`delete from ${id('flow_pending')} where flow = ${f}`,
+    sql`insert into ${id('flow_pending')} select ${f}, si, kn, v, us, c, e from (
+        select distinct si, kn, v, us, c, e from ${unresolved} and not (${stale}) order by us desc limit ${maxPending}) as p`,
+    // Only step times that are new or earlier than the stored ones change an alert (events read
+    // again inside the margin do not).
+    sql`create or replace temp table ${T.fresh} as select x.root, x.si, x.us, x.c, x.e from ${T.res} as x
+      where x.root is not null and not exists (select 1 from ${id('flow_steps')} as s
+        where s.flow = ${f} and ${recentOf('s')} and s.root = x.root and s.step_index = x.si and s.t_us <= x.us)`,
+    // A step of an alert that started before the window (more than two horizons earlier) is too
+    // late to count, as in the batch path: counted as dropped, never a second row for that alert.
+    sql`create or replace temp table ${T.old} as select distinct x.root from ${T.fresh} as x
+      where exists (select 1 from ${id('flow_alerts')} as a where a.flow = ${f} and a.root = x.root and a.root_us < ${loUs})`,
+    sql`delete from ${T.fresh} where root in (select root from ${T.old})`,
+    sql`create or replace temp table ${T.dirty} as select distinct root from ${T.fresh}
+      union select root from (${timers} order by root_us limit ${maxTimers}) as tm`,
+    sql`insert into ${id('flow_marks')} ${sql.join(marks, sql` union all `)}`,
+    sql`create or replace temp table ${T.work} as select si, max(w_us) as w_us from ${id('flow_marks')} where flow = ${f} group by si`,
+    sql`delete from ${id('flow_marks')} where flow = ${f}`,
+    sql`insert into ${id('flow_marks')} select ${f}, si, w_us from ${T.work}`,
+    sql`create or replace temp table ${T.work} as ${work}`,
+    ...replaceFromWork(
+      flow,
+      T.work,
+      sql`flow = ${f} and ${recent} and root in (select root from ${T.dirty})`,
+    ),
+    sql`delete from ${id('flow_keys')} where flow = ${f} and t_us < ${nowUs - 2 * flow.horizonUs - o.skewUs}`,
+    sql`create or replace temp table ${T.cand} as select
+        ${prog ? Number(prog.dropped) : 0} + (select count(distinct e) from ${unresolved} and ${stale})
+          + (select count(*) from ${T.old}) as dropped,
+        ${prog ? Number(prog.overflow) : 0} + greatest((select count(*) from (${timers}) as a) - ${maxTimers}, 0)
+          + greatest((select count(distinct e) from ${unresolved} and not (${stale})) - ${maxPending}, 0) as overflow`,
+    sql`delete from ${id('flow_progress')} where flow = ${f}`,
+    sql`insert into ${id('flow_progress')} select ${f}, ${untilUs}, ${nowUs}, dropped, overflow, ${deferred},
+      (select count(*) from ${T.dirty}) from ${T.cand}`,
+    sql`drop table ${T.cand}`,
+    sql`drop table ${T.res}`,
+    sql`drop table ${T.work}`,
+    sql`drop table ${T.dirty}`,
+    sql`drop table ${T.fresh}`,
+    sql`drop table ${T.old}`,
+    sql`drop table ${T.events}`,
+    ...(pairRows.length ? [sql`drop table ${T.pairs}`] : []),
+  ];
+  await warehouse.execute(statements);
+  const [after] = await warehouse.query(
+    sql`select p.dropped, p.overflow, p.touched, (select count(*) from ${id('flow_pending')} where flow = ${f}) as pending
+      from ${id('flow_progress')} as p where p.flow = ${f}`,
+  );
+  return {
+    ...base,
+    events: Math.min(Number(head!.n), maxEvents),
+    alerts: Number(after?.touched ?? 0),
+    nowUs,
+    dropped: Number(after?.dropped ?? 0),
+    overflow: Number(after?.overflow ?? 0),
+    pending: Number(after?.pending ?? 0),
+  };
+}

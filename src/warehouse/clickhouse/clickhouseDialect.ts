@@ -1,0 +1,67 @@
+// ClickHouse's answers to the dialect hooks, in SQL that runs on Debian's 18.16 and on current
+// releases. Values become literals through the one encoder (literal.ts); times are Int64 UTC
+// microseconds in every column, so epochUs is the column itself. `keys` and `attrs` are JSON text
+// written by jsonColumns.ts and read with the simpleJSON (visitParam*) functions, the only JSON
+// functions 18.16 has; jsonColumns.ts escapes names so that those substring-based functions see
+// exactly the top-level members.
+import type { Dialect } from '../dialect.ts';
+import { type SqlNode, type SqlValue, sql } from '../sql.ts';
+import { searchName } from './jsonColumns.ts';
+import { encodeLiteral } from './literal.ts';
+
+export const clickhouseDialect: Dialect = Object.freeze({
+  name: 'clickhouse' as const,
+
+  quoteId(name: string): string {
+    return `\`${name.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\``;
+  },
+
+  placeholder(value: SqlValue, _params: SqlValue[]): string {
+    return encodeLiteral(value);
+  },
+
+  epochUs(column: SqlNode) {
+    return sql`${column}`;
+  },
+
+  // `%` truncates towards zero, so the floored modulo keeps buckets aligned before 1970 too. The
+  // bucket is cast to Int64: with a UInt32 literal the modulo is UInt32 and `+ b` wraps at 2^32.
+  bucketStartUs(column: SqlNode, bucketUs: number) {
+    const b = sql`toInt64(${BigInt(bucketUs)})`;
+    return sql`(${column} - ((${column} % ${b}) + ${b}) % ${b})`;
+  },
+
+  containsIgnoreCase(haystack: SqlNode, needle: string) {
+    return sql`(positionCaseInsensitiveUTF8(${haystack}, ${needle}) > 0)`;
+  },
+
+  mapValue(column: SqlNode, key: string) {
+    const k = searchName(key);
+    return sql`if(visitParamHas(${column}, ${k}), visitParamExtractString(${column}, ${k}), NULL)`;
+  },
+
+  // Strings are unescaped; numbers, booleans and nested values come back as their JSON text
+  // (what DuckDB's json_extract_string gives for scalars); JSON null and absence are NULL.
+  jsonText(column: SqlNode, key: string) {
+    const k = searchName(key);
+    const raw = sql`visitParamExtractRaw(${column}, ${k})`;
+    return sql`if(visitParamHas(${column}, ${k}), if(substring(${raw}, 1, 1) = '"', visitParamExtractString(${column}, ${k}), nullIf(${raw}, 'null')), NULL)`;
+  },
+
+  // `quantile` interpolates like quantile_cont; it is exact up to its 8192-value sample.
+  quantile(value: SqlNode, q: number) {
+    return sql`quantile(${q})(${value})`;
+  },
+
+  // ClickHouse's least() is NULL when any argument is; coalescing each argument with all the
+  // others first ignores NULLs and stays NULL only when every value is.
+  leastOf(values: readonly SqlNode[]) {
+    if (values.length === 1) return sql`${values[0]!}`;
+    const filled = values.map((v, i) => sql`coalesce(${sql.join([v, ...values.filter((_, j) => j !== i)])})`);
+    return filled.slice(1).reduce((acc, v) => sql`least(${acc}, ${v})`, filled[0]!);
+  },
+
+  argMin(value: SqlNode, by: SqlNode) {
+    return sql`argMin(${value}, ${by})`;
+  },
+});
