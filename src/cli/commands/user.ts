@@ -88,6 +88,8 @@ export async function run(argv: string[]): Promise<number> {
   const roles = roleTable(settings.roles);
   const store = AccessStore.open(accessStorePath(config));
   const actor = `cli:${osUser().username}`;
+  const audit = (action: string, target: string, detail?: Record<string, unknown>) =>
+    store.audit({ at: now, actor, action, target, outcome: 'ok', detail });
   const now = Date.now();
   const v = values as Record<string, unknown>;
   const list = (k: string) => (v[k] as string[] | undefined) ?? [];
@@ -140,14 +142,7 @@ export async function run(argv: string[]): Promise<number> {
         const password = await readPassword(v['password-stdin'] === true);
         checkPasswordPolicy(password);
         store.addUser({ name, passwordHash: await hashPassword(password), roles: rs, attrs }, now);
-        store.audit({
-          at: now,
-          actor,
-          action: 'user_add',
-          target: name,
-          outcome: 'ok',
-          detail: { roles: rs, attrs },
-        });
+        audit('user_add', name, { roles: rs, attrs });
         console.log(`added ${name} (${rs.join(', ')})`);
         if (!settings.enabled)
           console.error(
@@ -162,14 +157,7 @@ export async function run(argv: string[]): Promise<number> {
         checkPasswordPolicy(password);
         store.updateUser(name, { passwordHash: await hashPassword(password) });
         store.resetFailedLogins(name);
-        store.audit({
-          at: now,
-          actor,
-          action: 'user_change',
-          target: name,
-          outcome: 'ok',
-          detail: { password: '(changed)' },
-        });
+        audit('user_change', name, { password: '(changed)' });
         console.log(`password of ${name} changed; their sessions ended`);
         return 0;
       }
@@ -178,14 +166,7 @@ export async function run(argv: string[]): Promise<number> {
         const name = needName();
         mustExist(name);
         store.updateUser(name, { disabled: action === 'disable' });
-        store.audit({
-          at: now,
-          actor,
-          action: 'user_change',
-          target: name,
-          outcome: 'ok',
-          detail: { disabled: action === 'disable' },
-        });
+        audit('user_change', name, { disabled: action === 'disable' });
         console.log(`${name} ${action}d`);
         return 0;
       }
@@ -194,14 +175,7 @@ export async function run(argv: string[]): Promise<number> {
         mustExist(name);
         const rs = checkRoles(list('role'));
         store.updateUser(name, { roles: rs });
-        store.audit({
-          at: now,
-          actor,
-          action: 'user_change',
-          target: name,
-          outcome: 'ok',
-          detail: { roles: rs },
-        });
+        audit('user_change', name, { roles: rs });
         console.log(`${name}: ${rs.join(', ')}`);
         return 0;
       }
@@ -221,14 +195,7 @@ export async function run(argv: string[]): Promise<number> {
         mustExist(name);
         const req = tokenRequest({ name: v.name, permissions: list('permission'), expires: v.expires }, now);
         const t = store.createToken({ user: name, ...req }, now);
-        store.audit({
-          at: now,
-          actor,
-          action: 'token_create',
-          target: t.id,
-          outcome: 'ok',
-          detail: { user: name, name: req.name, permissions: req.permissions },
-        });
+        audit('token_create', t.id, { user: name, name: req.name, permissions: req.permissions });
         console.error(
           `token ${t.id} for ${name} (${req.permissions.join(', ')})${req.expiresAt ? `, expires ${new Date(req.expiresAt).toISOString()}` : ''}; shown once:`,
         );
@@ -238,7 +205,7 @@ export async function run(argv: string[]): Promise<number> {
       case 'revoke': {
         const id = needName();
         if (!store.revokeToken(id, now)) throw new UserError('not_found', `no active token "${id}"`);
-        store.audit({ at: now, actor, action: 'token_revoke', target: id, outcome: 'ok' });
+        audit('token_revoke', id);
         console.log(`token ${id} revoked`);
         return 0;
       }

@@ -10,6 +10,7 @@ import { Card } from '../ui/Card.tsx';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { type Column, Table } from '../ui/Table.tsx';
 import { Tag } from '../ui/Tag.tsx';
+import { CheckboxGroup } from './CheckboxGroup.tsx';
 import { useMe, useRefreshMe } from './session.tsx';
 import './AccessPages.css';
 
@@ -220,19 +221,7 @@ function TokensCard({ me }: { me: MeResponse }) {
             ))}
           </select>
         </label>
-        <fieldset className="access-form__perms">
-          <legend>Permissions</legend>
-          {me.permissions.map((p) => (
-            <label key={p}>
-              <input
-                type="checkbox"
-                checked={perms.includes(p)}
-                onChange={(e) => setPerms(e.target.checked ? [...perms, p] : perms.filter((x) => x !== p))}
-              />
-              {p}
-            </label>
-          ))}
-        </fieldset>
+        <CheckboxGroup legend="Permissions" options={me.permissions} selected={perms} onChange={setPerms} />
         <div>
           <Button type="submit" variant="primary" disabled={!name || perms.length === 0}>
             Create token

@@ -14,6 +14,7 @@ import { Spinner } from '../ui/Spinner.tsx';
 import { type Column, Table } from '../ui/Table.tsx';
 import { Tag } from '../ui/Tag.tsx';
 import { Field, Notice } from './AccountPage.tsx';
+import { CheckboxGroup } from './CheckboxGroup.tsx';
 import { useMe, useRefreshMe } from './session.tsx';
 import './AccessPages.css';
 
@@ -204,19 +205,7 @@ function AddUserForm({ roles, onAdded }: { roles: string[]; onAdded: () => void 
           auto="new-password"
         />
         <Field label="Attributes (site=north, …)" value={attrs} onChange={setAttrs} />
-        <fieldset className="access-form__perms">
-          <legend>Roles</legend>
-          {roles.map((r) => (
-            <label key={r}>
-              <input
-                type="checkbox"
-                checked={picked.includes(r)}
-                onChange={(e) => setPicked(e.target.checked ? [...picked, r] : picked.filter((x) => x !== r))}
-              />
-              {r}
-            </label>
-          ))}
-        </fieldset>
+        <CheckboxGroup legend="Roles" options={roles} selected={picked} onChange={setPicked} />
         <div>
           <Button type="submit" variant="primary" disabled={!name || !password || picked.length === 0}>
             Add user
@@ -257,7 +246,7 @@ function RolesCard({ overview }: { overview: AdminOverview }) {
                   <td key={p.name}>
                     {r.permissions.includes(p.name) ? (
                       <span className="access-matrix__yes" title="granted">
-                        ✓<span className="sr-only">yes</span>
+                        ✓<span className="visually-hidden">yes</span>
                       </span>
                     ) : (
                       <span title="not granted">·</span>
