@@ -22,7 +22,7 @@ function family(name: string, type: 'counter' | 'gauge', help: string, samples: 
 
 export function prometheusText(
   status: IngestStatus | undefined,
-  live: LiveTotals,
+  live: Pick<LiveTotals, 'bySubsystem' | 'deadLetters'>,
   flows?: FlowRunnerStats,
 ): string {
   const pipelines = Object.entries(status?.pipelines ?? {});

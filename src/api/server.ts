@@ -214,11 +214,19 @@ export function createApp(deps: AppDeps): Hono {
   linkRoutes(app, { warehouse, config });
   agentRoutes(app, { warehouse, onCommit: (b) => live.add(b) });
 
-  app.get('/metrics', (c) =>
-    c.text(prometheusText(deps.ingest?.status(), live, deps.flowRunner?.stats()), 200, {
-      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-    }),
-  );
+  app.get('/metrics', (c) => {
+    // A row-scoped identity gets visible per-subsystem totals only: pipeline and flow counters
+    // aggregate rows it may not see, so they are left out for it.
+    const id = identityOf(c);
+    const restricted = ['events', 'dead_letters', 'flow_alerts', 'flow_hops'].some((d) => !id.scopeOf(d).all);
+    const text = restricted
+      ? prometheusText(undefined, {
+          bySubsystem: visibleTotals(id, live.bySubsystem),
+          deadLetters: id.scopeOf('dead_letters').all ? live.deadLetters : 0,
+        })
+      : prometheusText(deps.ingest?.status(), live, deps.flowRunner?.stats());
+    return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.version)));
 

@@ -40,3 +40,42 @@ it('acknowledges rows only after the commit that stores them', async () => {
   expect(await stored()).toBe(3);
   await warehouse.close();
 });
+
+it('holds producers back by estimated bytes while a commit is in flight, then lets them on', async () => {
+  const warehouse = await openWarehouse({
+    type: 'duckdb',
+    path: join(mkdtempSync(join(tmpdir(), 'mortar-cq-')), 'm.duckdb'),
+  });
+  let release!: () => void;
+  let gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const commits: number[] = [];
+  const queue = new CommitQueue(warehouse, {
+    // Rows alone would never fill the queue here: only their size does.
+    batchRows: 100_000,
+    batchIntervalMs: 60_000,
+    maxPendingBytes: 64 * 1024,
+    beforeCommit: () => gate,
+    onCommit: (b) => commits.push(b.events.length),
+  });
+  const long = (n: number) => ({ ...makeEvent(n), raw: 'x'.repeat(10_000) });
+  const rows = (from: number) => Array.from({ length: 10 }, (_, i) => long(from + i));
+  // Over the byte bound: committed at once (held up by the gate), the producer goes on.
+  await queue.add(rows(0), [], []);
+  let second = false;
+  const adding = queue.add(rows(10), [], []).then(() => {
+    second = true;
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  expect(second).toBe(false);
+  expect(commits).toEqual([]);
+  const opened = release;
+  gate = Promise.resolve();
+  opened();
+  await adding;
+  await queue.close();
+  expect(commits).toEqual([10, 10]);
+  expect((await warehouse.counts()).events).toBe(20);
+  await warehouse.close();
+});

@@ -14,6 +14,7 @@ import { unpackEvents } from './packed-events.ts';
 import { packRecords } from './packed-records.ts';
 import {
   type DefineMessage,
+  type FilteredAt,
   type FromWorker,
   METER_JOB,
   METER_RECORD,
@@ -26,6 +27,8 @@ export interface ParseOutput {
   events: MortarEvent[];
   deadLetters: DeadLetter[];
   filtered: number;
+  /** Only when asked for (`detail`): where each filtered record was dropped. */
+  filteredAt?: FilteredAt[];
 }
 
 export interface ParsePoolOptions {
@@ -50,6 +53,7 @@ interface Job {
   key: string;
   receivedAt: number;
   records: RawRecord[];
+  detail: boolean;
   resolve: (out: ParseOutput) => void;
   reject: (e: Error) => void;
 }
@@ -119,11 +123,18 @@ export class ParsePool {
   /**
    * Parses records with the pipeline version `key`. `affinity` pins the job to one worker (for
    * parsers that remember earlier records of a file, such as a csv header); else the least busy.
+   * `detail` also names every filtered record (`filteredAt`), for the try-out path.
    */
-  parse(key: string, records: RawRecord[], receivedAt: number, affinity?: number): Promise<ParseOutput> {
+  parse(
+    key: string,
+    records: RawRecord[],
+    receivedAt: number,
+    affinity?: number,
+    detail = false,
+  ): Promise<ParseOutput> {
     if (this.#closed) return Promise.reject(this.#broken ?? new Error('parse pool is closed'));
     return new Promise((resolve, reject) => {
-      this.#send({ id: 0, key, receivedAt, records, resolve, reject }, affinity);
+      this.#send({ id: 0, key, receivedAt, records, detail, resolve, reject }, affinity);
     });
   }
 
@@ -151,6 +162,7 @@ export class ParsePool {
       key: job.key,
       receivedAt: job.receivedAt,
       records: packRecords(job.records),
+      ...(job.detail ? { detail: true } : {}),
     };
     slot.worker.postMessage(m, [
       m.records.offsets.buffer as ArrayBuffer,
@@ -179,7 +191,12 @@ export class ParsePool {
       slot.jobs.delete(m.job);
       if (slot.jobs.size === 0) worker.unref();
       if (m.type === 'parsed')
-        job.resolve({ events: unpackEvents(m.events), deadLetters: m.deadLetters, filtered: m.filtered });
+        job.resolve({
+          events: unpackEvents(m.events),
+          deadLetters: m.deadLetters,
+          filtered: m.filtered,
+          filteredAt: m.filteredAt,
+        });
       else job.reject(new Error(m.error));
     });
     const lost = (e: Error) => {

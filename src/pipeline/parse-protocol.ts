@@ -33,6 +33,8 @@ export interface ParseMessage {
   key: string;
   receivedAt: number;
   records: PackedRecords;
+  /** Also name each filtered record (offset and step): the try-out path shows them, ingest only counts. */
+  detail?: boolean;
 }
 
 export type ToWorker = DefineMessage | ForgetMessage | ParseMessage;
@@ -43,6 +45,14 @@ export interface ParsedMessage {
   events: PackedEvents;
   deadLetters: DeadLetter[];
   filtered: number;
+  /** With `detail`: where each filtered record was dropped. */
+  filteredAt?: FilteredAt[];
+}
+
+/** A record dropped on purpose: its offset and the step that dropped it (`parse[0]`, `transforms[1]`). */
+export interface FilteredAt {
+  offset: number;
+  stage: string;
 }
 
 /** A bug in a parser (an exception): the job cannot be parsed. */

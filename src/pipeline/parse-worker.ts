@@ -10,6 +10,7 @@ import { buildMap } from '../transforms/map.ts';
 import { packEvents, unpackEvents } from './packed-events.ts';
 import { unpackRecord } from './packed-records.ts';
 import {
+  type FilteredAt,
   type FromWorker,
   METER_JOB,
   METER_RECORD,
@@ -30,14 +31,18 @@ function parse(m: ParseMessage): FromWorker {
   const events: MortarEvent[] = [];
   const deadLetters: DeadLetter[] = [];
   let filtered = 0;
+  const filteredAt: FilteredAt[] | undefined = m.detail ? [] : undefined;
   meter[METER_JOB] = m.job;
   try {
     const records = m.records;
     for (let i = 0; i < records.count; i++) {
       meter[METER_RECORD] = i;
-      const out = processor.process(unpackRecord(records, i), m.receivedAt);
-      if (isFiltered(out)) filtered++;
-      else if (isDeadLetter(out)) deadLetters.push(out);
+      const record = unpackRecord(records, i);
+      const out = processor.process(record, m.receivedAt);
+      if (isFiltered(out)) {
+        filtered++;
+        filteredAt?.push({ offset: record.offset, stage: out.stage });
+      } else if (isDeadLetter(out)) deadLetters.push(out);
       else if (nestedDeeperThan(out.attrs, MAX_DEPTH)) deadLetters.push(tooDeep(out));
       else events.push(out);
     }
@@ -46,7 +51,7 @@ function parse(m: ParseMessage): FromWorker {
   } finally {
     meter[METER_JOB] = 0;
   }
-  return { type: 'parsed', job: m.job, events: packEvents(events), deadLetters, filtered };
+  return { type: 'parsed', job: m.job, events: packEvents(events), deadLetters, filtered, filteredAt };
 }
 
 /**

@@ -55,7 +55,7 @@ export function processInline(processor: Processor, records: RawRecord[], receiv
 }
 
 /** Parsers that remember earlier records of a file (a csv header) need all of a file on one worker. */
-const needsOneWorker = (b: BuiltPipeline): boolean =>
+export const needsOneWorker = (b: BuiltPipeline): boolean =>
   b.config.parsers.some((p) => p.type === 'csv' && p.header === true);
 
 function affinityOf(name: string): number {

@@ -81,6 +81,8 @@ it('block pauses the pipelines at the bound and loses nothing', async () => {
   expect(maxSeen).toBeLessThanOrEqual(MAX);
   expect(paused.buffer.unshippedBytes).toBeLessThanOrEqual(MAX);
   await server.up();
+  // Idle alone can be seen while the reader is still unblocking under load: wait for every line read.
+  await waitFor('every line to be read', async () => agent.status().pipelines.app!.read === writer.count);
   await waitUntilIdle(agent.ingest);
   await agent.drained();
   await agent.stop();

@@ -99,6 +99,13 @@ export function authRoutes(app: Hono, access: AccessControl | undefined): void {
 
   app.post('/api/auth/login', async (c) => {
     const a = need();
+    // JSON only: a cross-site HTML form (text/plain, urlencoded, multipart) needs no CORS preflight
+    // and could otherwise sign a victim into the attacker's account (login CSRF).
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type))
+      throw new UserError('bad_request', 'sign-in expects a JSON body', [
+        { where: 'content-type', message: type || '(none)', hint: 'send Content-Type: application/json' },
+      ]);
     const b = await body(c);
     const s = await a.login(str(b, 'user'), str(b, 'password'), clientAddress(c));
     startSession(c, s);

@@ -2,7 +2,18 @@
 // statistics (with clock-skew evidence), the alerts of a flow by state, and one alert's path with
 // the raw lines of its steps. All read the derived flow tables; time ranges select alerts by the
 // time of their first step.
+// Scopes: the flow list, alert counts and e2e percentiles and the alert list follow `flow_alerts`;
+// hop statistics follow `flow_hops`; both are computed in SQL from visible rows only (the scope is
+// ANDed into every aggregate), so counts and percentiles are exact for what the user sees. A flow
+// none of whose alerts the scope can admit is not listed (404 like an unknown one). An alert outside
+// the scope is not found; its drill-down's raw lines also pass the `events` scope (a hidden line is
+// left out), and a step's component and event id are named only when `events` admits the step's
+// subsystem and component (its time stays: it is part of the visible alert). The topology follows
+// `topology_edges` (access/topology-view.ts).
 import type { Context, Hono } from 'hono';
+import { type CockpitDataset, cockpitFilter, flowListed, stepShown } from '../../access/cockpit-scopes.ts';
+import { rowFilter } from '../../access/row-filter.ts';
+import { scopedTopology } from '../../access/topology-view.ts';
 import type { Config } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
 import { usToIso } from '../../events/time.ts';
@@ -10,6 +21,7 @@ import type { FlowDef } from '../../process/flows/definition.ts';
 import { topology } from '../../process/topology/topology.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
+import { identityOf } from '../auth.ts';
 import { intParam, listParam, timeParam } from '../params.ts';
 import type {
   AlertState,
@@ -29,14 +41,27 @@ export function flowRoutes(
 ): void {
   const { warehouse, flows } = deps;
   const d = warehouse.sqlDialect;
+  const listed = (c: Context) => {
+    const scope = identityOf(c).scopeOf('flow_alerts');
+    return flows.filter((f) => flowListed(scope, f.name));
+  };
+  /** The identity's scope of a dataset as `and <predicate>` over alias t (empty when it sees all). */
+  const scoped = (c: Context, dataset: CockpitDataset): Sql => {
+    const p = cockpitFilter(identityOf(c), dataset, flows, d);
+    return p ? sql` and ${p}` : sql.empty;
+  };
   const flowOf = (c: Context) => {
-    const f = flows.find((x) => x.name === c.req.param('name'));
+    const f = listed(c).find((x) => x.name === c.req.param('name'));
     if (!f) {
       throw new UserError('not_found', `no flow "${c.req.param('name')}"`, [
         {
           where: 'path.name',
           message: 'unknown flow',
-          hint: `declared flows: ${flows.map((x) => x.name).join(', ') || 'none'}`,
+          hint: `declared flows: ${
+            listed(c)
+              .map((x) => x.name)
+              .join(', ') || 'none'
+          }`,
         },
       ]);
     }
@@ -62,18 +87,19 @@ export function flowRoutes(
     const r = range(c);
     const ready = await tablesExist();
     const body: FlowsResponse = { from: usToIso(r.fromUs), to: usToIso(r.toUs), flows: [] };
-    for (const f of flows) {
+    const inScope = scoped(c, 'flow_alerts');
+    for (const f of listed(c)) {
       const counts: FlowsResponse['flows'][number]['counts'] = {};
       let e2e: FlowsResponse['flows'][number]['e2e'] = {};
       if (ready) {
         for (const row of await warehouse.query(
-          sql`select state, count(*) as n from ${id('flow_alerts')} where ${r.where(f.name)} group by state`,
+          sql`select state, count(*) as n from ${id('flow_alerts')} as t where ${r.where(f.name)}${inScope} group by state`,
         )) {
           counts[String(row.state) as AlertState] = Number(row.n);
         }
         const [p] = await warehouse.query(
           sql`select ${d.quantile(id('e2e_us'), 0.5)} as p50, ${d.quantile(id('e2e_us'), 0.95)} as p95, ${d.quantile(id('e2e_us'), 0.99)} as p99, max(e2e_us) as mx
-            from ${id('flow_alerts')} where ${r.where(f.name)} and e2e_us is not null`,
+            from ${id('flow_alerts')} as t where ${r.where(f.name)} and e2e_us is not null${inScope}`,
         );
         e2e = { p50: ms(p?.p50), p95: ms(p?.p95), p99: ms(p?.p99), max: ms(p?.mx) };
       }
@@ -102,7 +128,10 @@ export function flowRoutes(
 
   app.get('/api/topology', async (c) => {
     const r = range(c);
-    return c.json(await topology(warehouse, deps.config, flows, r.fromUs, r.toUs));
+    const all = await topology(warehouse, deps.config, flows, r.fromUs, r.toUs);
+    return c.json(
+      await scopedTopology(all, { warehouse, config: deps.config, flows, identity: identityOf(c), ...r }),
+    );
   });
 
   app.get('/api/flows/:name/hops', async (c) => {
@@ -115,7 +144,7 @@ export function flowRoutes(
           ${d.quantile(id('latency_us'), 0.99)} as p99, max(latency_us) as mx, sum(case when breach then 1 else 0 end) as breaches,
           sum(case when latency_us < 0 then 1 else 0 end) as negative,
           string_agg(distinct from_component, ',') as fc, string_agg(distinct to_component, ',') as tc
-        from ${id('flow_hops')} where ${r.where(f.name)} group by from_step, to_step`,
+        from ${id('flow_hops')} as t where ${r.where(f.name)}${scoped(c, 'flow_hops')} group by from_step, to_step`,
     );
     const order = new Map(f.steps.map((s) => [s.name, s.index]));
     rows.sort((a, b) => order.get(String(a.to_step))! - order.get(String(b.to_step))!);
@@ -156,10 +185,13 @@ export function flowRoutes(
     }
     const body: FlowAlertsResponse = { flow: f.name, total: 0, limit, offset, rows: [] };
     if (!(await tablesExist())) return c.json(body);
-    const where: Sql = states ? sql`${r.where(f.name)} and state in (${sql.list(states)})` : r.where(f.name);
-    const [count] = await warehouse.query(sql`select count(*) as n from ${id('flow_alerts')} where ${where}`);
+    const base: Sql = states ? sql`${r.where(f.name)} and state in (${sql.list(states)})` : r.where(f.name);
+    const where = sql`${base}${scoped(c, 'flow_alerts')}`;
+    const [count] = await warehouse.query(
+      sql`select count(*) as n from ${id('flow_alerts')} as t where ${where}`,
+    );
     const alerts = await warehouse.query(
-      sql`select root, root_us, state, e2e_us, missing, gaps from ${id('flow_alerts')} where ${where} order by root_us desc, root limit ${limit} offset ${offset}`,
+      sql`select root, root_us, state, e2e_us, missing, gaps from ${id('flow_alerts')} as t where ${where} order by root_us desc, root limit ${limit} offset ${offset}`,
     );
     const roots = alerts.map((a) => String(a.root));
     const steps = roots.length
@@ -168,6 +200,7 @@ export function flowRoutes(
         )
       : [];
     body.total = Number(count?.n ?? 0);
+    const shown = stepShown(identityOf(c), flows);
     body.rows = alerts.map((a) => ({
       root: String(a.root),
       start: usToIso(Number(a.root_us)),
@@ -177,12 +210,16 @@ export function flowRoutes(
       gaps: Number(a.gaps),
       steps: steps
         .filter((s) => s.root === a.root)
-        .map((s) => ({
-          step: String(s.step),
-          ts: usToIso(Number(s.t_us)),
-          component: s.component === null ? undefined : String(s.component),
-          eventId: s.event_id === null ? undefined : String(s.event_id),
-        })),
+        .map((s) => {
+          const component = s.component === null ? undefined : String(s.component);
+          const named = shown(f.name, String(s.step), component);
+          return {
+            step: String(s.step),
+            ts: usToIso(Number(s.t_us)),
+            component: named ? component : undefined,
+            eventId: named && s.event_id !== null ? String(s.event_id) : undefined,
+          };
+        }),
     }));
     return c.json(body);
   });
@@ -192,7 +229,7 @@ export function flowRoutes(
     const root = c.req.param('root');
     const [alert] = (await tablesExist())
       ? await warehouse.query(
-          sql`select root, root_us, state, e2e_us, missing from ${id('flow_alerts')} where flow = ${f.name} and root = ${root} order by root_us desc limit 1`,
+          sql`select root, root_us, state, e2e_us, missing from ${id('flow_alerts')} as t where flow = ${f.name} and root = ${root}${scoped(c, 'flow_alerts')} order by root_us desc limit 1`,
         )
       : [];
     if (!alert)
@@ -203,8 +240,12 @@ export function flowRoutes(
       sql`select step, t_us, component, event_id from ${id('flow_steps')} where flow = ${f.name} and root = ${root} and root_us = ${Number(alert.root_us)}`,
     );
     const ids = steps.map((s) => s.event_id).filter((x): x is string => typeof x === 'string');
-    const events = ids.length ? (await warehouse.events({ ids, limit: ids.length, offset: 0 })).rows : [];
+    const restrict = rowFilter(identityOf(c), 'events', d);
+    const events = ids.length
+      ? (await warehouse.events({ ids, limit: ids.length, offset: 0, restrict })).rows
+      : [];
     const byStep = new Map(steps.map((s) => [String(s.step), s]));
+    const shown = stepShown(identityOf(c), flows);
     const body: FlowAlertResponse = {
       flow: f.name,
       root,
@@ -217,11 +258,12 @@ export function flowRoutes(
         const parent = st.parent === undefined ? undefined : byStep.get(f.steps[st.parent]!.name);
         const latencyMs = row && parent ? (Number(row.t_us) - Number(parent.t_us)) / 1000 : undefined;
         const e = events.find((x) => x.id === row?.event_id);
+        const component =
+          row?.component === null || row?.component === undefined ? undefined : String(row.component);
         return {
           step: st.name,
           ts: row ? usToIso(Number(row.t_us)) : undefined,
-          component:
-            row?.component === null || row?.component === undefined ? undefined : String(row.component),
+          component: shown(f.name, st.name, component) ? component : undefined,
           latencyMs,
           slaMs: ms(st.slaUs),
           breach: latencyMs !== undefined && st.slaUs !== undefined ? latencyMs * 1000 > st.slaUs : undefined,

@@ -2,7 +2,14 @@
 // time travel are the same query), the transitions in a window, and availability per entity.
 // All read the derived health_transitions table that the health runner keeps up to date.
 // (`/api/health` itself is the server's liveness check.)
+// Scopes: states and history follow the `health_history` scope, availability the `availability`
+// scope (access/cockpit-scopes.ts healthVisibility). Component rows are filtered row by row. A
+// subsystem's state and availability, and the system roll-up, aggregate their members and cannot be
+// recomputed from part of them, so for a restricted user they are shown only when every member is
+// in scope, and hidden otherwise (availability cannot test a rule on state, reason or rule: such a
+// rule hides the row).
 import type { Context, Hono } from 'hono';
+import { healthVisibility } from '../../access/cockpit-scopes.ts';
 import { UserError } from '../../events/errors.ts';
 import { usToIso } from '../../events/time.ts';
 import type { HealthDef, Level } from '../../process/health/definition.ts';
@@ -15,6 +22,7 @@ import {
 } from '../../process/health/health-queries.ts';
 import { processedUntilUs } from '../../process/health/health-runner.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
+import { identityOf } from '../auth.ts';
 import { listParam, timeParam } from '../params.ts';
 import type {
   AvailabilityResponse,
@@ -30,6 +38,20 @@ function timeUs(value: string | undefined, param: string): number | undefined {
   const us = timeParam(value, param);
   const extra = /T[\d:]+\.\d{3}(\d{1,3})/.exec(value ?? '')?.[1];
   return us === undefined || extra === undefined ? us : us + Number(extra.padEnd(3, '0'));
+}
+
+/** Keeps the rows the identity sees; a component's suppressedBy names a subsystem only if that is visible too. */
+function visibleRows(c: Context, health: HealthDef | undefined, rows: StateRow[]): StateRow[] {
+  const scope = identityOf(c).scopeOf('health_history');
+  if (scope.all) return rows;
+  const sees = healthVisibility(scope, health, rows);
+  return rows
+    .filter((r) => sees(r))
+    .map((r) =>
+      r.suppressedBy && !sees({ level: 'subsystem', subsystem: r.suppressedBy, component: '' })
+        ? { ...r, suppressedBy: null }
+        : r,
+    );
 }
 
 function wire(r: StateRow, system: string): HealthEntityState {
@@ -68,7 +90,9 @@ export function healthRoutes(app: Hono, deps: { warehouse: Warehouse; health?: H
     const atUs =
       timeUs(c.req.query('at'), 'at') ?? (processed === undefined ? Date.now() * 1000 : processed - 1);
     const asOfUs = processed !== undefined && atUs >= processed ? processed - 1 : atUs;
-    const rows = (await statesAt(warehouse, health, asOfUs)).map((r) => wire(r, system));
+    const rows = visibleRows(c, health, await statesAt(warehouse, health, asOfUs)).map((r) =>
+      wire(r, system),
+    );
     const body: StatesResponse = {
       at: usToIso(atUs),
       asOf: usToIso(asOfUs),
@@ -96,14 +120,17 @@ export function healthRoutes(app: Hono, deps: { warehouse: Warehouse; health?: H
     const body: StatesHistoryResponse = {
       from: usToIso(fromUs),
       to: usToIso(toUs),
-      transitions: rows.map((r) => wire(r, system)),
+      transitions: visibleRows(c, health, rows).map((r) => wire(r, system)),
     };
     return c.json(body);
   });
 
   app.get('/api/availability', async (c) => {
     const { fromUs, toUs } = await range(c);
-    const rows = await availability(warehouse, health, fromUs, toUs);
+    const all = await availability(warehouse, health, fromUs, toUs);
+    const scope = identityOf(c).scopeOf('availability');
+    const sees = healthVisibility(scope, health, all);
+    const rows = scope.all ? all : all.filter((r) => sees(r));
     const pct = (part: number, whole: number) =>
       whole > 0 ? Math.round((part / whole) * 1e6) / 1e4 : undefined;
     const body: AvailabilityResponse = {

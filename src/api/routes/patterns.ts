@@ -50,6 +50,12 @@ export function patternRoutes(app: Hono, deps: { warehouse: Warehouse }): void {
     pipelines: listParam(c.req.query('source') ?? c.req.query('pipeline')),
     subsystems: listParam(c.req.query('subsystem')),
   });
+  // Templates, counts and changes are drawn from a source's rows: out of the viewer's scope, not shown.
+  const visible = (c: Context) => {
+    const viewer = exampleViewer(identityOf(c));
+    return (t: { subsystem: string; pipeline: string }) =>
+      viewer.sees({ subsystem: t.subsystem, pipeline: t.pipeline, field: 'message' });
+  };
   const range = async (c: Context) => {
     const span = (await ready()) ? await minedSpanUs(warehouse) : undefined;
     const toUs =
@@ -71,7 +77,9 @@ export function patternRoutes(app: Hono, deps: { warehouse: Warehouse }): void {
     const limit = intParam(c.req.query('limit'), 'limit', 20, 1, 500);
     const body: PatternsResponse = { from: usToIso(fromUs), to: usToIso(toUs), bucketSeconds, sources: [] };
     if (!(await ready())) return c.json(body);
-    const all = await templatesInRange(warehouse, filter(c), fromUs, toUs, bucketSeconds * 1e6);
+    const all = (await templatesInRange(warehouse, filter(c), fromUs, toUs, bucketSeconds * 1e6)).filter(
+      visible(c),
+    );
     const overflow = await overflowByPipeline(warehouse);
     const bySource = new Map<string, RangedTemplate[]>();
     for (const t of all) bySource.set(t.pipeline, [...(bySource.get(t.pipeline) ?? []), t]);
@@ -96,24 +104,26 @@ export function patternRoutes(app: Hono, deps: { warehouse: Warehouse }): void {
     const limit = intParam(c.req.query('limit'), 'limit', 100, 1, 1000);
     const body: PatternChangesResponse = { from: usToIso(fromUs), to: usToIso(toUs), changes: [] };
     if (!(await ready())) return c.json(body);
-    body.changes = (await changesInRange(warehouse, filter(c), fromUs, toUs, limit)).map((r) => ({
-      pipeline: r.pipeline,
-      subsystem: r.subsystem,
-      component: r.component || undefined,
-      id: r.id,
-      template: r.template,
-      kind: r.kind as PatternChangeKind,
-      at: usToIso(r.atUs),
-      recent: r.recent,
-      baseline: r.baseline,
-    }));
+    body.changes = (await changesInRange(warehouse, filter(c), fromUs, toUs, limit))
+      .filter(visible(c))
+      .map((r) => ({
+        pipeline: r.pipeline,
+        subsystem: r.subsystem,
+        component: r.component || undefined,
+        id: r.id,
+        template: r.template,
+        kind: r.kind as PatternChangeKind,
+        at: usToIso(r.atUs),
+        recent: r.recent,
+        baseline: r.baseline,
+      }));
     return c.json(body);
   });
 
   app.get('/api/patterns/:id', async (c) => {
     const id = c.req.param('id');
     const { fromUs, toUs, bucketSeconds } = await range(c);
-    const known = (await ready()) ? await templateRows(warehouse, id, filter(c)) : [];
+    const known = (await ready()) ? (await templateRows(warehouse, id, filter(c))).filter(visible(c)) : [];
     if (known.length === 0)
       throw new UserError('not_found', `no pattern "${id}"`, [
         { where: 'path.id', message: 'unknown template id', hint: 'take an id from GET /api/patterns' },

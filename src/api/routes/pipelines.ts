@@ -6,7 +6,7 @@ import { UserError } from '../../events/errors.ts';
 import { usToIso } from '../../events/time.ts';
 import { type BuiltPipeline, buildPipelines } from '../../pipeline/build.ts';
 import type { Ingest } from '../../pipeline/ingest.ts';
-import { tryPipeline } from '../../pipeline/try.ts';
+import { tryParsePool, tryPipeline } from '../../pipeline/try.ts';
 import type { PipelinesResponse, TryResponse } from '../types.ts';
 
 const MAX_TRY_BYTES = 1 << 20;
@@ -68,7 +68,8 @@ export function pipelineRoutes(app: Hono, deps: { config: Config; ingest?: Inges
       results: [],
       counts: { events: 0, deadLetters: 0, filtered: 0 },
     };
-    for (const r of tryPipeline(p, body.text, 'try-out')) {
+    // In the parse workers under the record budget: a runaway pattern cannot block the server.
+    for (const r of await tryPipeline(p, body.text, tryParsePool(deps.config), 'try-out')) {
       if (r.kind === 'event') {
         out.counts.events++;
         out.results.push({

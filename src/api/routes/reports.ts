@@ -8,7 +8,7 @@ import { columnsOf, type ReportDef } from '../../reports/definition.ts';
 import { toCsv, toParquet } from '../../reports/export.ts';
 import type { FilterValues } from '../../reports/plan.ts';
 import { filterValues, runAll, runReport } from '../../reports/run.ts';
-import { type Identity, UNRESTRICTED } from '../../reports/secure.ts';
+import type { Identity } from '../../reports/secure.ts';
 import type { ReportStore } from '../../reports/store.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { intParam } from '../params.ts';

@@ -1,13 +1,14 @@
 // `mortar parse -c FILE [-p PIPELINE] [INPUT...]`: the onboarding tool. Runs sample lines (files
 // or stdin) through one pipeline's framing, parsers and map without a warehouse: one JSON event
 // per record on stdout, dead letters (with their reasons) as JSON lines on stderr. Exit 0 when it
-// ran, whatever it rejected; a summary line on stderr counts both.
+// ran, whatever it rejected; a summary line on stderr counts both. Parsing runs in worker threads
+// under `ingest.record_budget`: a runaway pattern's record is a `regex_timeout` dead letter.
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
 import { usToIso } from '../../events/time.ts';
 import { buildPipelines } from '../../pipeline/build.ts';
-import { tryPipeline } from '../../pipeline/try.ts';
+import { tryParsePool, tryPipeline } from '../../pipeline/try.ts';
 import { parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar parse -c FILE [-p PIPELINE] [INPUT...]
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   let dead = 0;
   let events = 0;
   let filtered = 0;
-  for (const out of tryPipeline(p, text)) {
+  for (const out of await tryPipeline(p, text, tryParsePool(config))) {
     if (out.kind === 'filtered') filtered++;
     else if (out.kind === 'dead') {
       dead++;

@@ -168,6 +168,8 @@ export async function readCatalog(
     if (filter.subsystems && !filter.subsystems.includes(subsystem)) continue;
     const events = Number(t.events);
     const typeName = String(t.type);
+    // Counts, rates and field statistics are aggregates of the type's rows: out of scope, not shown.
+    if (!viewer.sees({ pipeline, subsystem, type: typeName, field: '' })) continue;
     const typeMatches = !text || typeName.toLowerCase().includes(text);
     const stats = [
       ...(fieldsOf.get(k({ ...t, field: null })) ?? []),

@@ -29,12 +29,27 @@ let memoryCount = 0;
 
 const MEMORY = ':memory:';
 
+/**
+ * DuckDB's buffer pool by default may take 80% of the machine's memory, and while ingesting it
+ * keeps every block written so far cached: the process grew past 1 GB on the ingest bench. A small
+ * pool keeps Mortar near its memory bound; queries larger than it spill to `<file>.tmp` (so only
+ * file databases get it). 64 and 96 MB were measured too small (reprocess fails to pin blocks);
+ * 128 MB holds ingest near 550 MB RSS but leaves little headroom for reprocess and cockpit queries
+ * over large warehouses, so the default is 256 MB until those are measured at scale.
+ * MORTAR_DUCKDB_MEMORY_LIMIT (e.g. `128MB`, `1GB`) sets it.
+ */
+const DEFAULT_MEMORY_LIMIT = '256MB';
+
+function engineOptions(): Record<string, string> {
+  return { memory_limit: process.env.MORTAR_DUCKDB_MEMORY_LIMIT || DEFAULT_MEMORY_LIMIT };
+}
+
 async function create(key: string, path: string): Promise<SharedDatabase> {
   await closing.get(key);
   if (path !== MEMORY) await mkdir(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path);
+    instance = await DuckDBInstance.create(path, path === MEMORY ? undefined : engineOptions());
   } catch (error) {
     // DuckDB allows one writing process per file; say so in terms an operator can act on.
     if (error instanceof Error && /Could not set lock/.test(error.message)) {

@@ -1,0 +1,154 @@
+// The topology as an identity may see it. Unrestricted identities get it unchanged. Otherwise:
+// - a node (subsystem) is shown when the `events` or `health_history` scope admits it (decided on
+//   the subsystem alone; a rule on another dimension hides it), a component likewise;
+// - an edge is shown when both its ends are shown and the `topology_edges` scope admits it: either
+//   visible hop rows cross it, or (declared, accepted or silent edges) the scope admits an edge row
+//   by its subsystems alone;
+// - edge and component-edge statistics (count, p50, p95, last seen) are recomputed in SQL from the
+//   visible hop rows only; a lost alert counts toward loss only when `flow_alerts` admits it and
+//   `topology_edges` admits the hop it was lost on (decided on flow, steps and subsystems; a rule on
+//   components cannot be decided for a hop that never happened, so it is left out);
+// - the shared-id evidence of accepted links comes from events, not hops: kept only when the
+//   `events` scope admits both subsystems by subsystem alone.
+import type { Config } from '../config/load.ts';
+import { usToIso } from '../events/time.ts';
+import type { FlowDef } from '../process/flows/definition.ts';
+import type { TopologyEdge, TopologyResponse } from '../process/topology/topology.ts';
+import { datasets } from '../reports/datasets.ts';
+import type { Identity } from '../reports/secure.ts';
+import { type Sql, sql } from '../warehouse/sql.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import { cockpitFilter, valuesOf } from './cockpit-scopes.ts';
+import { rowInScope } from './scopes.ts';
+
+const ms = (us: unknown) => (us === null || us === undefined ? undefined : Number(us) / 1000);
+
+export interface TopologyScopeInput {
+  warehouse: Warehouse;
+  config: Config;
+  flows: FlowDef[];
+  identity: Identity;
+  fromUs: number;
+  toUs: number;
+}
+
+export async function scopedTopology(
+  full: TopologyResponse,
+  { warehouse, flows, identity, fromUs, toUs }: TopologyScopeInput,
+): Promise<TopologyResponse> {
+  const edgeScope = identity.scopeOf('topology_edges');
+  const eventScope = identity.scopeOf('events');
+  const healthScope = identity.scopeOf('health_history');
+  if (edgeScope.all && eventScope.all && healthScope.all) return full;
+  const d = warehouse.sqlDialect;
+
+  const nodeShown = (s: string) =>
+    rowInScope(eventScope, valuesOf({ subsystem: s })) ||
+    rowInScope(healthScope, valuesOf({ level: 'subsystem', subsystem: s, component: '' }));
+  const componentShown = (s: string, c: string) =>
+    rowInScope(eventScope, valuesOf({ subsystem: s, component: c })) ||
+    rowInScope(healthScope, valuesOf({ level: 'component', subsystem: s, component: c }));
+
+  const ready = (
+    await warehouse.query(
+      sql`select count(*) as n from information_schema.tables where table_name = 'flow_hops'`,
+    )
+  )[0]?.n;
+  const hopFilter = cockpitFilter(identity, 'topology_edges', flows, d);
+  const alertFilter = cockpitFilter(identity, 'flow_alerts', flows, d);
+  const dims = datasets(flows).topology_edges!.dimensions;
+  const fs = dims.from_subsystem!.expr({ d });
+  const ts = dims.to_subsystem!.expr({ d });
+  const visible: Sql = sql`root_us >= ${fromUs} and root_us < ${toUs}${hopFilter ? sql` and ${hopFilter}` : sql.empty}`;
+  const hopsOf = (cols: Sql, group: Sql) =>
+    sql`select ${cols}, count(*) as n, ${d.quantile(sql.id('latency_us'), 0.5)} as p50, ${d.quantile(sql.id('latency_us'), 0.95)} as p95, max(root_us + latency_us) as last
+      from (select t.from_component as fc, t.to_component as tc, ${fs} as fs, ${ts} as ts, t.latency_us, t.root_us from ${sql.id('flow_hops')} as t where ${visible}) as h
+      where fs is not null and ts is not null and fs <> ts group by ${group}`;
+  const observed = ready ? await warehouse.query(hopsOf(sql`fs, ts`, sql`fs, ts`)) : [];
+  const components = ready ? await warehouse.query(hopsOf(sql`fc, tc, fs, ts`, sql`fc, tc, fs, ts`)) : [];
+
+  // Lost alerts (visible by flow_alerts) on the hop into their first missing step.
+  const lostRows = ready
+    ? await warehouse.query(
+        sql`select flow, missing, count(*) as n from ${sql.id('flow_alerts')} as t where root_us >= ${fromUs} and root_us < ${toUs} and state = 'lost'${alertFilter ? sql` and ${alertFilter}` : sql.empty} group by flow, missing`,
+      )
+    : [];
+  const lostByEdge = new Map<string, number>();
+  for (const r of lostRows) {
+    const f = flows.find((x) => x.name === r.flow);
+    const step = f?.steps.find((s) => s.name === r.missing);
+    const parent = step?.parent === undefined ? undefined : f!.steps[step.parent];
+    const from = parent?.match.subsystem;
+    const to = step?.match.subsystem;
+    if (typeof from !== 'string' || typeof to !== 'string' || from === to) continue;
+    const hop = valuesOf({
+      flow: f!.name,
+      from_step: parent!.name,
+      to_step: step!.name,
+      hop: `${parent!.name} → ${step!.name}`,
+      from_subsystem: from,
+      to_subsystem: to,
+    });
+    if (!rowInScope(edgeScope, hop)) continue;
+    lostByEdge.set(`${from}|${to}`, (lostByEdge.get(`${from}|${to}`) ?? 0) + Number(r.n));
+  }
+
+  const seen = new Map(observed.map((r) => [`${r.fs}|${r.ts}`, r]));
+  const edges: TopologyEdge[] = [];
+  for (const e of full.edges) {
+    if (!nodeShown(e.from) || !nodeShown(e.to)) continue;
+    const key = `${e.from}|${e.to}`;
+    const row = seen.get(key);
+    const admitted = rowInScope(edgeScope, valuesOf({ from_subsystem: e.from, to_subsystem: e.to }));
+    if (!row && !(e.declared && admitted)) continue;
+    const shared =
+      e.sharedIds &&
+      admitted &&
+      rowInScope(eventScope, valuesOf({ subsystem: e.from })) &&
+      rowInScope(eventScope, valuesOf({ subsystem: e.to }))
+        ? e.sharedIds
+        : undefined;
+    const observedNow = row !== undefined || shared !== undefined;
+    const count = row ? Number(row.n) : 0;
+    const lost = lostByEdge.get(key) ?? 0;
+    edges.push({
+      from: e.from,
+      to: e.to,
+      declared: e.declared,
+      observed: observedNow,
+      status: e.declared ? (observedNow ? 'ok' : 'silent') : 'undeclared',
+      count,
+      p50Ms: row ? ms(row.p50) : undefined,
+      p95Ms: row ? ms(row.p95) : undefined,
+      lost,
+      lossRatio: lost > 0 ? lost / (count + lost) : undefined,
+      lastSeen: row ? usToIso(Number(row.last)) : undefined,
+      description: e.description,
+      accepted: e.accepted,
+      sharedIds: shared,
+    });
+  }
+
+  const componentEdges = components
+    .filter((r) => nodeShown(String(r.fs)) && nodeShown(String(r.ts)))
+    .map((r) => ({
+      from: String(r.fc),
+      to: String(r.tc),
+      fromSubsystem: String(r.fs),
+      toSubsystem: String(r.ts),
+      count: Number(r.n),
+      p95Ms: ms(r.p95),
+      lastSeen: usToIso(Number(r.last)),
+    }));
+  const nodes = full.nodes
+    .filter((n) => nodeShown(n.id))
+    .map((n) => {
+      const viaEdges = componentEdges.flatMap((e) => [
+        ...(e.fromSubsystem === n.id ? [e.from] : []),
+        ...(e.toSubsystem === n.id ? [e.to] : []),
+      ]);
+      const comps = new Set([...n.components.filter((c) => componentShown(n.id, c)), ...viaEdges]);
+      return { ...n, components: [...comps].sort() };
+    });
+  return { ...full, nodes, edges, componentEdges };
+}
