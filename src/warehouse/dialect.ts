@@ -30,6 +30,8 @@ export interface Dialect {
   leastOf(values: readonly SqlNode[]): Sql;
   /** Aggregate: `value` of the row with the smallest `by` in the group. */
   argMin(value: SqlNode, by: SqlNode): Sql;
+  /** Condition: `value` is among the rows of `subquery` (evaluated once, also across shards). */
+  inSubquery(value: SqlNode, subquery: Sql): Sql;
 }
 
 export interface CompiledQuery {

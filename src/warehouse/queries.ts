@@ -71,14 +71,56 @@ function eventColumns(d: Dialect): Sql {
     ${col('keys')}, ${col('attrs')}, ${col('message')}, ${col('raw')}, ${col('pipeline')}, ${col('file')}, ${col('offset')}`;
 }
 
+/**
+ * A page of wide rows: the page's ids are chosen by sorting the narrow columns only, and the
+ * wide rows are then read unsorted. Sorting whole rows made DuckDB hold every candidate's raw
+ * line several times over (a page of megabyte lines ran out of memory under the default memory
+ * limit), so the caller puts the rows in page order (`byEventOrder`, `byDeadLetterOrder`).
+ */
+function widePage(
+  d: Dialect,
+  table: SqlNode,
+  columns: Sql,
+  w: Sql,
+  order: Sql,
+  q: { limit: number; offset: number },
+): Sql {
+  const ids = sql`select ${col('id')} from ${table} as t ${w}
+    order by ${order} limit ${q.limit} offset ${q.offset}`;
+  return sql`select ${columns} from ${table} as t where ${d.inSubquery(col('id'), ids)}`;
+}
+
+type Ordered = { id: string; file: string; offset: number };
+
+function byPosition(a: Ordered, b: Ordered): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.offset !== b.offset) return b.offset - a.offset;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The events page order: newest first, then file, then offset descending, then id. */
+export function byEventOrder(a: MortarEvent, b: MortarEvent): number {
+  return b.ts - a.ts || byPosition(a, b);
+}
+
+/** The dead-letter page order: newest first, then file, then offset descending, then id. */
+export function byDeadLetterOrder(a: DeadLetter, b: DeadLetter): number {
+  return b.receivedAt - a.receivedAt || byPosition(a, b);
+}
+
 export function eventsPageSql(d: Dialect, q: EventQuery): { count: Sql; page: Sql } {
   checkPage(q.limit, q.offset);
   const w = where(eventConditions(d, q));
   return {
     count: sql`select count(*) as n from ${TABLES.events} as t ${w}`,
-    page: sql`select ${eventColumns(d)} from ${TABLES.events} as t ${w}
-      order by ${col('ts')} desc, ${col('file')}, ${col('offset')} desc, ${col('id')}
-      limit ${q.limit} offset ${q.offset}`,
+    page: widePage(
+      d,
+      TABLES.events,
+      eventColumns(d),
+      w,
+      sql`${col('ts')} desc, ${col('file')}, ${col('offset')} desc, ${col('id')}`,
+      q,
+    ),
   };
 }
 
@@ -125,11 +167,15 @@ export function deadLettersPageSql(d: Dialect, q: DeadLetterQuery): { count: Sql
   const w = where(conds);
   return {
     count: sql`select count(*) as n from ${TABLES.deadLetters} as t ${w}`,
-    page: sql`select ${col('id')}, ${d.epochUs(col('received_at'))} as received_at_us, ${col('source')},
-      ${col('pipeline')}, ${col('file')}, ${col('offset')}, ${col('stage')}, ${col('reason')}, ${col('raw')}
-      from ${TABLES.deadLetters} as t ${w}
-      order by ${col('received_at')} desc, ${col('file')}, ${col('offset')} desc, ${col('id')}
-      limit ${q.limit} offset ${q.offset}`,
+    page: widePage(
+      d,
+      TABLES.deadLetters,
+      sql`${col('id')}, ${d.epochUs(col('received_at'))} as received_at_us, ${col('source')},
+      ${col('pipeline')}, ${col('file')}, ${col('offset')}, ${col('stage')}, ${col('reason')}, ${col('raw')}`,
+      w,
+      sql`${col('received_at')} desc, ${col('file')}, ${col('offset')} desc, ${col('id')}`,
+      q,
+    ),
   };
 }
 

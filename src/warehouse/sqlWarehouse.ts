@@ -2,6 +2,8 @@
 // commit, migrate and close are the engine's own.
 import type { Engine } from './engine.ts';
 import {
+  byDeadLetterOrder,
+  byEventOrder,
   countOf,
   countsSql,
   deadLettersPageSql,
@@ -35,7 +37,7 @@ export function createSqlWarehouse(engine: Engine): Warehouse {
     async events(q) {
       const { count, page } = eventsPageSql(d, q);
       const [total = [], rows = []] = await engine.read([count, page]);
-      return { total: countOf(total), rows: rows.map(rowToEvent) };
+      return { total: countOf(total), rows: rows.map(rowToEvent).sort(byEventOrder) };
     },
 
     async volume(q) {
@@ -58,7 +60,7 @@ export function createSqlWarehouse(engine: Engine): Warehouse {
     async deadLetters(q) {
       const { count, page } = deadLettersPageSql(d, q);
       const [total = [], rows = []] = await engine.read([count, page]);
-      return { total: countOf(total), rows: rows.map(rowToDeadLetter) };
+      return { total: countOf(total), rows: rows.map(rowToDeadLetter).sort(byDeadLetterOrder) };
     },
 
     close: () => engine.close(),

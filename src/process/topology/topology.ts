@@ -91,7 +91,8 @@ export async function topology(
     ? await warehouse.query(
         sql`select from_component as fc, to_component as tc, fs, ts, count(*) as n, ${d.quantile(sql.id('latency_us'), 0.95)} as p95, max(root_us + latency_us) as last
           from (select from_component, to_component, ${fs} as fs, ${ts} as ts, latency_us, root_us from ${sql.id('flow_hops')} where ${inRange}) as h
-          where fs is not null and ts is not null and fs <> ts group by from_component, to_component, fs, ts`,
+          where fs is not null and ts is not null and fs <> ts group by from_component, to_component, fs, ts
+          order by fs, from_component, ts, to_component`,
       )
     : [];
   // A lost alert is lost on the edge into its first missing step.

@@ -5,7 +5,7 @@
 // functions 18.16 has; jsonColumns.ts escapes names so that those substring-based functions see
 // exactly the top-level members.
 import type { Dialect } from '../dialect.ts';
-import { type SqlNode, type SqlValue, sql } from '../sql.ts';
+import { type Sql, type SqlNode, type SqlValue, sql } from '../sql.ts';
 import { searchName } from './jsonColumns.ts';
 import { encodeLiteral } from './literal.ts';
 
@@ -63,5 +63,11 @@ export const clickhouseDialect: Dialect = Object.freeze({
 
   argMin(value: SqlNode, by: SqlNode) {
     return sql`argMin(${value}, ${by})`;
+  },
+
+  // GLOBAL: on a Distributed table the subquery runs once and its result goes to every shard;
+  // a plain IN over two distributed tables is refused by ClickHouse.
+  inSubquery(value: SqlNode, subquery: Sql) {
+    return sql`${value} global in (${subquery})`;
   },
 });

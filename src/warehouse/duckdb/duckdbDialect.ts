@@ -1,7 +1,7 @@
 // DuckDB's answers to the dialect hooks: `$1, $2` placeholders with values bound by the driver,
 // double-quoted identifiers, epoch arithmetic for time buckets.
 import type { Dialect } from '../dialect.ts';
-import { type SqlNode, type SqlValue, sql } from '../sql.ts';
+import { type Sql, type SqlNode, type SqlValue, sql } from '../sql.ts';
 
 function castFor(value: SqlValue): string {
   switch (typeof value) {
@@ -68,5 +68,9 @@ export const duckdbDialect: Dialect = Object.freeze({
 
   argMin(value: SqlNode, by: SqlNode) {
     return sql`arg_min(${value}, ${by})`;
+  },
+
+  inSubquery(value: SqlNode, subquery: Sql) {
+    return sql`${value} in (${subquery})`;
   },
 });
