@@ -79,3 +79,32 @@ it('holds producers back by estimated bytes while a commit is in flight, then le
   expect((await warehouse.counts()).events).toBe(20);
   await warehouse.close();
 });
+
+it('is settled only when nothing is pending and no commit is running', async () => {
+  const warehouse = await openWarehouse({
+    type: 'duckdb',
+    path: join(mkdtempSync(join(tmpdir(), 'mortar-cq-')), 'm.duckdb'),
+  });
+  let release!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const queue = new CommitQueue(warehouse, {
+    batchRows: 1,
+    batchIntervalMs: 60_000,
+    beforeCommit: () => gate,
+  });
+  expect(queue.settled).toBe(true);
+  // batchRows 1: this add starts a commit at once, which the gate holds.
+  await queue.add([makeEvent(1)], [], []);
+  expect(queue.pendingRows).toBe(0);
+  // The rows left the pending list but are not stored yet: not settled.
+  expect(queue.settled).toBe(false);
+  expect((await warehouse.counts()).events).toBe(0);
+  release();
+  await queue.flush();
+  expect(queue.settled).toBe(true);
+  expect((await warehouse.counts()).events).toBe(1);
+  await queue.close();
+  await warehouse.close();
+});

@@ -63,6 +63,11 @@ export class CommitQueue {
     return this.events.length + this.deadLetters.length;
   }
 
+  /** Nothing waits to be committed and no commit runs: everything handed over is stored. */
+  get settled(): boolean {
+    return !this.inFlight && this.pendingRows === 0 && this.positions.size === 0 && this.acks.length === 0;
+  }
+
   async add(
     events: MortarEvent[],
     deadLetters: DeadLetter[],

@@ -1,5 +1,7 @@
 // Waiting for an ingest to catch up: every source has read its files to the end and nothing is
 // waiting to be committed, for a few polls in a row (multiline records flush after a quiet spell).
+// "Nothing waiting" includes batches still being parsed and a commit still running, so idle means
+// every line read so far is in the warehouse.
 import type { Ingest } from './ingest.ts';
 
 export interface IdleOptions {
@@ -20,7 +22,7 @@ export async function waitUntilIdle(ingest: Ingest, opts: IdleOptions = {}): Pro
     const s = ingest.status();
     onPoll?.(s);
     const behind = Object.values(s.pipelines).reduce((a, p) => a + p.bytesBehind, 0);
-    quiet = behind === 0 && s.pendingRows === 0 ? quiet + 1 : 0;
+    quiet = behind === 0 && s.settled ? quiet + 1 : 0;
   }
   return true;
 }

@@ -22,6 +22,11 @@ export interface IngestStatus {
   pipelines: Record<string, PipelineCounters & SourceStats & { source: string }>;
   commits: CommitQueue['stats'];
   pendingRows: number;
+  /**
+   * Everything read so far is committed: no batch is being parsed or waits for the commit queue,
+   * and the queue holds nothing and commits nothing. (Whether there is more to read is bytesBehind.)
+   */
+  settled: boolean;
   /** The parse worker threads (absent when parsing inline). */
   parse?: ParsePoolStats;
   /** The last configuration reload (hot reload), if any. */
@@ -157,6 +162,7 @@ export async function startIngest(
         pipelines: out,
         commits: { ...queue.stats },
         pendingRows: queue.pendingRows,
+        settled: queue.settled && [...running.runners.values()].every((r) => r.batchesInFlight === 0),
         ...(pool ? { parse: pool.stats() } : {}),
         ...(last ? { reload: last } : {}),
       };

@@ -75,6 +75,10 @@ export class PipelineRunner {
   #wakeReader: (() => void) | undefined;
   #readerDone = false;
   #failure: unknown;
+  /** Source batches read but not yet handed to the commit queue (being parsed, or waiting for room). */
+  get batchesInFlight(): number {
+    return this.#window.length;
+  }
   /** True once the source has ended by itself or was stopped, and all it read is in the commit queue. */
   ended = false;
   /** Resolves when the source has ended (or was stopped) and every batch read is in the commit queue. */
