@@ -39,6 +39,11 @@ export async function runServer(
   const live = await LiveTotals.seed(warehouse);
   const ingest = await startIngest(config, warehouse);
   ingest.events.on('commit', (b) => live.add(b));
+  // A ClickHouse warehouse is shared: other servers commit rows this process never sees.
+  const liveFollow =
+    warehouse.dialect === 'clickhouse'
+      ? live.follow(warehouse, (e) => log(`live totals: counting failed, will retry: ${String(e)}`))
+      : undefined;
   ingest.events.on('error', (e) => log(`ingest: commit failed, will retry: ${String(e)}`));
   ingest.done.catch((e) => log(`ingest stopped with an error: ${String(e)}`));
   // Edits of the configuration files apply to the pipelines without a restart.
@@ -52,32 +57,46 @@ export async function runServer(
   const subsystemOf = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, p]) => [name, p.subsystem]),
   );
-  const flowRunner = startFlowRunner(warehouse, flows, {
-    lagging: () =>
-      Object.entries(ingest.status().pipelines)
-        .filter(([, p]) => p.bytesBehind > 0)
-        .map(([name]) => subsystemOf[name]!),
-    onError: (e) => log(`flows: processing failed, will retry: ${String(e)}`),
-  });
+  // The processors' SQL (table CTEs, window functions, DELETE) is DuckDB's; on ClickHouse they would
+  // fail every run, so they are not started there and the server says so once.
+  const derived = warehouse.dialect === 'duckdb';
+  if (!derived)
+    log(
+      'flows, health, topology, patterns, catalog and links are computed on the embedded DuckDB warehouse only; on ClickHouse those pages stay empty (ingest, events, volume and dead letters work)',
+    );
+  const lagging = () =>
+    Object.entries(ingest.status().pipelines)
+      .filter(([, p]) => p.bytesBehind > 0)
+      .map(([name]) => subsystemOf[name]!);
+  const flowRunner = derived
+    ? startFlowRunner(warehouse, flows, {
+        lagging,
+        onError: (e) => log(`flows: processing failed, will retry: ${String(e)}`),
+      })
+    : undefined;
   const health = defineHealth(config);
   const healthRunner =
-    health &&
-    startHealthRunner(warehouse, health, {
-      lagging: () =>
-        Object.entries(ingest.status().pipelines)
-          .filter(([, p]) => p.bytesBehind > 0)
-          .map(([name]) => subsystemOf[name]!),
-      onError: (e) => log(`health: processing failed, will retry: ${String(e)}`),
+    derived && health
+      ? startHealthRunner(warehouse, health, {
+          lagging,
+          onError: (e) => log(`health: processing failed, will retry: ${String(e)}`),
+        })
+      : undefined;
+  const patternRunner =
+    derived &&
+    startPatternRunner(warehouse, {
+      onError: (e) => log(`patterns: mining failed, will retry: ${String(e)}`),
     });
-  const patternRunner = startPatternRunner(warehouse, {
-    onError: (e) => log(`patterns: mining failed, will retry: ${String(e)}`),
-  });
-  const catalogRunner = startCatalogRunner(warehouse, {
-    onError: (e) => log(`catalog: processing failed, will retry: ${String(e)}`),
-  });
-  const linkRunner = startLinkRunner(warehouse, {
-    onError: (e) => log(`links: inference failed, will retry: ${String(e)}`),
-  });
+  const catalogRunner =
+    derived &&
+    startCatalogRunner(warehouse, {
+      onError: (e) => log(`catalog: processing failed, will retry: ${String(e)}`),
+    });
+  const linkRunner =
+    derived &&
+    startLinkRunner(warehouse, {
+      onError: (e) => log(`links: inference failed, will retry: ${String(e)}`),
+    });
   const accessConfig = accessSettings(config);
   if (!accessConfig.enabled && !['127.0.0.1', '::1', 'localhost'].includes(opts.host))
     log(
@@ -115,12 +134,13 @@ export async function runServer(
         // SSE streams keep sockets open; don't let them hold the shutdown.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         watcher.stop();
+        await liveFollow?.stop();
         await ingest.stop().catch((e) => log(`ingest: ${String(e)}`));
-        await flowRunner.stop();
+        await flowRunner?.stop();
         await healthRunner?.stop();
-        await patternRunner.stop();
-        await catalogRunner.stop();
-        await linkRunner.stop();
+        if (patternRunner) await patternRunner.stop();
+        if (catalogRunner) await catalogRunner.stop();
+        if (linkRunner) await linkRunner.stop();
         await warehouse.close();
         access?.store.close();
       })();

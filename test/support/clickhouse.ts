@@ -117,6 +117,9 @@ const USERS_XML = `<?xml version="1.0"?>
 </yandex>
 `;
 
+/** The server process ended before answering: most often a port taken since it was allocated. */
+class EarlyExit extends Error {}
+
 async function waitReady(url: string, child: ChildProcess, dir: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited: string | undefined;
@@ -124,7 +127,7 @@ async function waitReady(url: string, child: ChildProcess, dir: string, timeoutM
     exited = `exited with ${code ?? signal}`;
   });
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`clickhouse-server ${exited} before it was ready; see ${dir}/error.log`);
+    if (exited) throw new EarlyExit(`clickhouse-server ${exited} before it was ready; see ${dir}/error.log`);
     try {
       const res = await fetch(`${url}/ping`);
       if (res.ok) return;
@@ -180,13 +183,32 @@ async function launch(ports: Ports, cluster?: { name: string; members: Ports[] }
   };
 }
 
+/**
+ * A free port is only free until someone binds it: another test file (or any process) may take one
+ * between allocatePorts and the server's bind, and the server then exits early ("Address already in
+ * use"). Such a start is retried on fresh ports; any other failure is thrown at once.
+ */
+async function withFreshPorts<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await start();
+    } catch (e) {
+      if (i >= attempts || !(e instanceof EarlyExit)) throw e;
+    }
+  }
+}
+
 /** One private single-node server. */
 export async function startClickHouse(): Promise<ClickHouseServer> {
-  return launch(await allocatePorts());
+  return withFreshPorts(async () => launch(await allocatePorts()));
 }
 
 /** `shards` private servers that each know the cluster `name` (one replica per shard). */
-export async function startClickHouseCluster(name = 'mortar_test', shards = 2): Promise<ClickHouseCluster> {
+export function startClickHouseCluster(name = 'mortar_test', shards = 2): Promise<ClickHouseCluster> {
+  return withFreshPorts(() => launchCluster(name, shards));
+}
+
+async function launchCluster(name: string, shards: number): Promise<ClickHouseCluster> {
   const members: Ports[] = [];
   for (let i = 0; i < shards; i++) members.push(await allocatePorts());
   const started = await Promise.allSettled(members.map((p) => launch(p, { name, members })));
