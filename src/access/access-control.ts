@@ -3,6 +3,7 @@
 // failures, lockouts, token and user changes) is written to the audit log.
 import { UserError } from '../events/errors.ts';
 import type { Identity } from './identity.ts';
+import { type MaskRule, masksFor } from './masks.ts';
 import { dummyHash, verifyPassword } from './password.ts';
 import type { Permission } from './permissions.ts';
 import { permissionsOf, type RoleDef, roleTable } from './roles.ts';
@@ -17,6 +18,10 @@ export interface AccessSettings {
   /** Login attempts allowed per client address per minute. */
   loginsPerMinute: number;
   roles: Record<string, RoleDef>;
+  /** Field masks (masks.ts): who lacks a mask's permission sees the field masked. */
+  masks: readonly MaskRule[];
+  /** Secret of hash masks. */
+  maskSalt: string;
 }
 
 export const DEFAULT_ACCESS: AccessSettings = {
@@ -25,6 +30,8 @@ export const DEFAULT_ACCESS: AccessSettings = {
   lockout: { attempts: 5, durationMs: 15 * 60_000 },
   loginsPerMinute: 20,
   roles: {},
+  masks: [],
+  maskSalt: '',
 };
 
 export interface LoggedIn {
@@ -53,12 +60,14 @@ export class AccessControl {
   }
 
   identityOf(user: UserRow): Identity {
+    const permissions = permissionsOf(user.roles, this.roles);
     return {
       kind: 'user',
       user: user.name,
       roles: user.roles,
-      permissions: permissionsOf(user.roles, this.roles),
+      permissions,
       attrs: user.attrs,
+      masksOf: this.masksOf(permissions),
       scopeOf: (dataset) =>
         datasetScope(
           dataset,
@@ -134,7 +143,12 @@ export class AccessControl {
     if (!user || user.disabled) return undefined;
     const base = this.identityOf(user);
     const allowed = new Set<Permission>(t.permissions.filter((p) => base.permissions.has(p)));
-    return { ...base, kind: 'token', permissions: allowed };
+    // Masks follow the token's permissions: a token without view_personal_data sees masked values.
+    return { ...base, kind: 'token', permissions: allowed, masksOf: this.masksOf(allowed) };
+  }
+
+  private masksOf(permissions: ReadonlySet<Permission>): Identity['masksOf'] {
+    return (dataset) => masksFor(this.settings.masks, permissions, this.settings.maskSalt, dataset);
   }
 
   /** An admin's session that sees what `target` sees (audited; ends with logout). */

@@ -2,6 +2,7 @@
 // checks it. `local` is the single-user mode used when access control is switched off (it is
 // explicit, never a default of a missing identity).
 import { UserError } from '../events/errors.ts';
+import type { FieldMask } from '../reports/field-masks.ts';
 import type { Permission } from './permissions.ts';
 import { PERMISSIONS } from './permissions.ts';
 import { type DatasetScope, UNRESTRICTED } from './scopes.ts';
@@ -18,6 +19,8 @@ export interface Identity {
   viewAsBy?: string;
   /** The rows of a dataset this identity may see (scopes.ts); every data path asks this. */
   scopeOf(dataset: string): DatasetScope;
+  /** The fields of a dataset it sees masked (masks.ts); every path that shows values applies them. */
+  masksOf(dataset: string): readonly FieldMask[];
 }
 
 /** Single-user mode: access control is off, so the one local user may do everything. */
@@ -28,6 +31,7 @@ export const LOCAL_IDENTITY: Identity = Object.freeze({
   permissions: new Set(PERMISSIONS),
   attrs: {},
   scopeOf: () => UNRESTRICTED,
+  masksOf: () => [],
 });
 
 /** A background job's own identity, with exactly the permissions it needs. */
@@ -39,6 +43,7 @@ export function systemIdentity(job: string, permissions: readonly Permission[]):
     permissions: new Set(permissions),
     attrs: {},
     scopeOf: () => UNRESTRICTED,
+    masksOf: () => [],
   };
 }
 

@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   'manage_users',
   'view_audit',
   'ingest',
+  'view_personal_data',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -28,6 +29,7 @@ export const PERMISSION_HELP: Record<Permission, string> = {
   manage_users: 'users, roles, tokens of others, "view as"',
   view_audit: 'the audit log',
   ingest: 'send events to this server (agents, HTTP push)',
+  view_personal_data: 'fields that access.masks hide or mask from everyone else (e.g. operator names)',
 };
 
 export function isPermission(p: string): p is Permission {

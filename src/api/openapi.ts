@@ -39,10 +39,10 @@ export function openApiDocument(version: string): object {
       },
       '/api/events': {
         get: {
-          summary: 'Search stored events, newest first',
+          summary: 'Search stored events, newest first (fields under access.masks masked for the caller)',
           parameters: [
             ...range,
-            q('q', 'Case-insensitive text in message or raw line'),
+            q('q', 'Case-insensitive text in message or raw line (as shown: masked fields masked)'),
             q('limit', '1..1000, default 50', { type: 'integer' }),
             q('offset', 'Rows to skip', { type: 'integer' }),
           ],

@@ -7,6 +7,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AccessControl } from '../access/access-control.ts';
+import type { Identity } from '../access/identity.ts';
+import { maskDeadLetter, maskEvent, maskedTextSearch } from '../access/masked-rows.ts';
 import { rowFilter } from '../access/row-filter.ts';
 import { visibleTotals } from '../access/visible-totals.ts';
 import type { Config } from '../config/load.ts';
@@ -19,6 +21,7 @@ import type { FlowRunner } from '../process/flows/flow-runner.ts';
 import type { HealthDef } from '../process/health/definition.ts';
 import { reportCatalog } from '../reports/catalog.ts';
 import { reportStore } from '../reports/store.ts';
+import { sql } from '../warehouse/sql.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { authGate, clientAddress, identityOf, stillSignedIn } from './auth.ts';
 import { errorResponse } from './errors.ts';
@@ -101,20 +104,35 @@ export function createApp(deps: AppDeps): Hono {
     return c.json(body);
   });
 
+  /** The row scope and free-text search of events as an identity may use them (a masked value is not searchable). */
+  const eventFilter = (identity: Identity, text: string | undefined) => {
+    const d = warehouse.sqlDialect;
+    const scope = rowFilter(identity, 'events', d);
+    const search = text === undefined ? undefined : maskedTextSearch(identity, text, d);
+    if (!search) return { restrict: scope, text };
+    return { restrict: scope ? sql`(${scope} and ${search})` : search };
+  };
+
   app.get('/api/events', async (c) => {
     const q = c.req.query();
     const limit = intParam(q.limit, 'limit', 50, 1, 1000);
     const offset = intParam(q.offset, 'offset', 0, 0, 10_000_000);
+    const identity = identityOf(c);
     const page = await warehouse.events({
-      restrict: rowFilter(identityOf(c), 'events', warehouse.sqlDialect),
+      ...eventFilter(identity, q.q || undefined),
       fromUs: timeParam(q.from, 'from'),
       toUs: timeParam(q.to, 'to'),
       subsystems: listParam(q.subsystem),
-      text: q.q || undefined,
       limit,
       offset,
     });
-    const body: EventsResponse = { total: page.total, limit, offset, rows: page.rows.map(toRow) };
+    const masks = identity.masksOf('events');
+    const body: EventsResponse = {
+      total: page.total,
+      limit,
+      offset,
+      rows: page.rows.map((e) => toRow(maskEvent(e, masks))),
+    };
     return c.json(body);
   });
 
@@ -138,12 +156,11 @@ export function createApp(deps: AppDeps): Hono {
       ]);
     const subsystems = listParam(q.subsystem);
     const points = await warehouse.volume({
-      restrict: rowFilter(identityOf(c), 'events', warehouse.sqlDialect),
+      ...eventFilter(identityOf(c), q.q || undefined),
       fromUs,
       toUs,
       bucketSeconds: bucket,
       subsystems,
-      text: q.q || undefined,
     });
     const names = [
       ...new Set([...(subsystems ?? Object.keys(config.subsystems)), ...points.map((p) => p.subsystem)]),
@@ -180,7 +197,10 @@ export function createApp(deps: AppDeps): Hono {
       total: page.total,
       limit,
       offset,
-      rows: page.rows.map((d) => ({ ...d, receivedAt: usToIso(d.receivedAt) })),
+      rows: page.rows.map((d) => ({
+        ...maskDeadLetter(d, identityOf(c).masksOf('dead_letters')),
+        receivedAt: usToIso(d.receivedAt),
+      })),
     });
   });
 

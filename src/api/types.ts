@@ -549,6 +549,8 @@ export interface AdminOverview {
   users: UserInfo[];
   roles: RoleInfo[];
   permissions: { name: string; help: string }[];
+  /** Field masks (access.masks): who lacks `unless` sees `field` of `dataset` masked. */
+  masks: { dataset: string; field: string; mode: 'hide' | 'partial' | 'hash'; unless: string }[];
 }
 
 export interface AuditRowInfo {

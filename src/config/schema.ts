@@ -855,7 +855,7 @@ export const accessSpec = z
           permissions: z
             .array(z.string())
             .describe(
-              'Features: view_cockpit, view_reports, edit_reports, view_raw, export, view_dead_letters, edit_pipelines, manage_users, view_audit, ingest.',
+              'Features: view_cockpit, view_reports, edit_reports, view_raw, export, view_dead_letters, edit_pipelines, manage_users, view_audit, ingest, view_personal_data.',
             ),
           scopes: z
             .record(z.string(), z.array(z.string()))
@@ -868,6 +868,41 @@ export const accessSpec = z
       .optional()
       .describe(
         'Roles beside the built-in admin, analyst, viewer and auditor (a same-named role replaces one).',
+      ),
+    masks: z
+      .array(
+        z.strictObject({
+          dataset: z
+            .string()
+            .default('events')
+            .describe('The dataset whose field is masked (events, dead_letters, flow_alerts, ...).'),
+          field: z
+            .string()
+            .describe(
+              'A text dimension of the dataset: attrs.operator, keys.user, message, component, ... (attrs.a also covers attrs.a.b).',
+            ),
+          mode: z
+            .enum(['hide', 'partial', 'hash'])
+            .default('partial')
+            .describe(
+              'hide: no value; partial: the first 2 characters then *** (values of up to 4 characters: ***); hash: a pseudonym (#, 10 hex digits), equal for equal values.',
+            ),
+          unless: z
+            .string()
+            .default('view_personal_data')
+            .describe('The permission that shows the real value; everyone without it sees the mask.'),
+        }),
+      )
+      .default([])
+      .describe(
+        "Fields shown masked on every path (reports and exports, event search and drill-down, catalog, link and pattern examples, dead letters). Reports filter, group and sort on the masked value; message and raw text have the row's masked values replaced.",
+      ),
+    mask_salt: z
+      .string()
+      .min(16)
+      .optional()
+      .describe(
+        'Secret mixed into hash masks so pseudonyms stay the same across restarts; absent: a random one per server start.',
       ),
   })
   .describe('Who may sign in and what each role may do (see the README, Access).');

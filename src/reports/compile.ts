@@ -1,6 +1,8 @@
 // Compilation: a (secured) plan becomes `sql` trees through the dataset's expressions and the
 // Dialect hooks, never by splicing values into text: filter values, bounds and bucket widths are
 // bound parameters, names are quoted identifiers taken from the dataset, never from the request.
+// A masked dimension is read through its mask everywhere but in the row scope (which decides on
+// the real value), so a masked field can be shown, grouped, filtered and sorted only as masked.
 import { UserError } from '../events/errors.ts';
 import type { Dialect } from '../warehouse/dialect.ts';
 import { type Sql, sql } from '../warehouse/sql.ts';
@@ -12,6 +14,7 @@ import {
   type MeasureDef,
 } from './dataset.ts';
 import { GRAIN_US, type Granularity } from './definition.ts';
+import { type FieldMask, maskedSql } from './field-masks.ts';
 import { type Plan, type Predicate, predicateDimensions } from './plan.ts';
 import { scopeSql } from './scope-sql.ts';
 
@@ -32,18 +35,24 @@ function bucket(e: Sql, grain: Granularity): Sql {
   return sql`(${e} - ((((${e} - ${off}) % ${b}) + ${b}) % ${b}))`;
 }
 
-function dimExpr(ds: DatasetDef, ctx: ExprContext, name: string, grain?: Granularity): Sql {
-  const e = dimension(ds, name).expr(ctx);
+/** The compile context: the dataset expressions' context plus the masks of the asking identity. */
+interface Ctx extends ExprContext {
+  masks: readonly FieldMask[];
+}
+
+/** A dimension as the asking identity sees it (masked or redacted when a mask says so). */
+function dimExpr(ds: DatasetDef, ctx: Ctx, name: string, grain?: Granularity): Sql {
+  const real = (n: string) => findDimension(ds, n)?.expr(ctx);
+  const e = maskedSql(ctx.d, ds.name, name, dimension(ds, name).expr(ctx), ctx.masks, real);
   return grain ? bucket(e, grain) : e;
 }
 
-function predicate(ds: DatasetDef, ctx: ExprContext, p: Predicate): Sql {
+function predicate(ds: DatasetDef, ctx: Ctx, p: Predicate): Sql {
   switch (p.op) {
     case 'scope':
       // An unknown dimension matches nothing (fail closed); config checks report it at startup.
-      return scopeSql({ all: false, anyOf: p.anyOf }, (d) =>
-        findDimension(ds, d) ? dimExpr(ds, ctx, d) : undefined,
-      );
+      // Scopes decide on the real value, whatever the identity sees of it.
+      return scopeSql({ all: false, anyOf: p.anyOf }, (d) => findDimension(ds, d)?.expr(ctx));
     case 'segment': {
       const s = Object.hasOwn(ds.segments, p.name) ? ds.segments[p.name] : undefined;
       if (!s) throw new Error(`compile: dataset ${ds.name} has no segment ${p.name}`);
@@ -82,7 +91,7 @@ const QUANTILE = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
 
 function measureExpr(
   ds: DatasetDef,
-  ctx: ExprContext,
+  ctx: Ctx,
   plan: Plan,
   m: MeasureDef,
   lookup: (name: string) => MeasureDef,
@@ -145,7 +154,7 @@ function joinsOf(ds: DatasetDef, names: Set<string>): Sql {
 
 /** The grouped query of a plan, ordered and cut at `limit`. */
 export function resultQuery(plan: Plan, ds: DatasetDef, d: Dialect, limit: number): Sql {
-  const ctx: ExprContext = { d, range: plan.range };
+  const ctx: Ctx = { d, range: plan.range, masks: plan.masks ?? [] };
   const lookup = (name: string): MeasureDef => {
     const m =
       plan.measures.find((x) => x.name === name) ??
@@ -208,8 +217,9 @@ export function valuesQuery(
   where: readonly Predicate[],
   search: string | undefined,
   limit: number,
+  masks: readonly FieldMask[] = [],
 ): Sql {
-  const ctx: ExprContext = { d };
+  const ctx: Ctx = { d, masks };
   const e = dimExpr(ds, ctx, dimensionName);
   const joins = new Set<string>();
   for (const n of [dimensionName, ...where.flatMap(predicateDimensions)]) {

@@ -3,6 +3,7 @@
 // the plan, so it doubles as a cache key; access control rewrites it (secure.ts) before compile.
 import { UserError } from '../events/errors.ts';
 import type { FilterDef, Granularity, MeasureRef, ReportDef } from './definition.ts';
+import type { FieldMask } from './field-masks.ts';
 import {
   NUMBER_RANGE_HINT,
   parseNumberRange,
@@ -73,6 +74,8 @@ export interface Plan {
   /** The most rows the result may have (the definition's limit, else the engine's row limit). */
   readonly cap: number;
   readonly page: { readonly limit: number; readonly offset: number };
+  /** Fields the asking identity sees masked (set by secure.ts): every use of them reads the masked value. */
+  readonly masks?: readonly FieldMask[];
 }
 
 /** Filter values as they arrive: filter id -> the repeated `f.<id>` parameters. */

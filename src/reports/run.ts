@@ -105,6 +105,7 @@ export async function checkDomains(
         [...restrictions, { ...p, values: fresh }],
         undefined,
         fresh.length + 1,
+        plan.masks,
       ),
       opts,
     );
@@ -256,7 +257,7 @@ export async function filterValues(
   );
   const rows = await queryWithin(
     warehouse,
-    valuesQuery(ds, warehouse.sqlDialect, f.dimension, plan.where, search || undefined, 200),
+    valuesQuery(ds, warehouse.sqlDialect, f.dimension, plan.where, search || undefined, 200, plan.masks),
     opts,
   );
   return rows.map((r) => ({ value: String(r.value), count: Number(r.n) }));

@@ -32,6 +32,18 @@ export interface Dialect {
   argMin(value: SqlNode, by: SqlNode): Sql;
   /** Condition: `value` is among the rows of `subquery` (evaluated once, also across shards). */
   inSubquery(value: SqlNode, subquery: Sql): Sql;
+  /** Expression: the number of Unicode code points of a text. */
+  textLength(value: SqlNode): Sql;
+  /** Expression: the first `chars` Unicode code points of a text. */
+  textPrefix(value: SqlNode, chars: number): Sql;
+  /** Expression: the MD5 digest of a text's UTF-8 bytes as 32 lower-case hex digits. */
+  md5Hex(value: SqlNode): Sql;
+  /**
+   * Expression: `haystack` with every occurrence of `needle` (case-sensitive) replaced; a NULL or
+   * empty needle leaves it unchanged. An engine that cannot replace a per-row needle returns NULL
+   * for a haystack holding it.
+   */
+  replaceAll(haystack: SqlNode, needle: SqlNode, replacement: SqlNode): Sql;
 }
 
 export interface CompiledQuery {

@@ -30,7 +30,7 @@ beforeAll(async () => {
   ensureWebBuild();
   writeFileSync(
     join(dir, 'mortar.yaml'),
-    `include: [${join(ROOT, 'config/demo/subsystems.yaml')}]\ndata_dir: ${dir}\naccess:\n  enabled: true\n`,
+    `include: [${join(ROOT, 'config/demo/subsystems.yaml')}]\ndata_dir: ${dir}\naccess:\n  enabled: true\n  masks:\n    - { field: attrs.operator, mode: partial }\n`,
   );
   const store = AccessStore.open(join(dir, 'access.sqlite'));
   store.addUser(
@@ -114,6 +114,10 @@ describe('access in the browser', () => {
     await form.getByRole('button', { name: 'Add user' }).click();
     const users = page.getByRole('table', { name: 'Users' });
     await users.getByText('site=south').waitFor();
+    const masks = page.getByRole('table', { name: 'Masked fields' });
+    await masks
+      .getByRole('row', { name: /attrs\.operator.*first 2 characters.*view personal data/ })
+      .waitFor();
     await page.screenshot({ path: screenshotPath('access-admin'), fullPage: true });
     await users.getByRole('row', { name: /vic/ }).getByRole('button', { name: 'View as' }).click();
     await page.getByRole('status').filter({ hasText: 'viewing Mortar as' }).waitFor();

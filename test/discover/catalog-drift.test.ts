@@ -15,7 +15,7 @@ import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z') * 1000;
 const MIN = 60e6;
-const VIEWER = { user: 'test', roles: [], sees: () => true };
+const VIEWER = { user: 'test', roles: [], sees: () => true, shown: () => (v: string) => v };
 let path: string;
 let warehouse: Warehouse;
 let seq = 0;

@@ -14,7 +14,7 @@ import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { simulatedWarehouse } from '../support/simulated-warehouse.ts';
 
 const START = Date.parse('2026-01-01T00:00:00Z') * 1000;
-const VIEWER = { user: 'test', roles: [], sees: () => true };
+const VIEWER = { user: 'test', roles: [], sees: () => true, shown: () => (v: string) => v };
 
 type Spec = Record<string, string>;
 const APP = { 'attrs.app': 'string', 'attrs.procid': 'int' };

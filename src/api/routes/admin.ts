@@ -81,6 +81,7 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
         builtin: name in BUILTIN_ROLES && BUILTIN_ROLES[name] === r,
       })),
       permissions: PERMISSIONS.map((p) => ({ name: p, help: PERMISSION_HELP[p] })),
+      masks: a.settings.masks.map((m) => ({ ...m })),
     };
     return c.json(body);
   });

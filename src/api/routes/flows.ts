@@ -12,10 +12,12 @@
 // `topology_edges` (access/topology-view.ts).
 import type { Context, Hono } from 'hono';
 import { type CockpitDataset, cockpitFilter, flowListed, stepShown } from '../../access/cockpit-scopes.ts';
+import { maskEvent } from '../../access/masked-rows.ts';
 import { rowFilter } from '../../access/row-filter.ts';
 import { scopedTopology } from '../../access/topology-view.ts';
 import type { Config } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
+import type { MortarEvent } from '../../events/event.ts';
 import { usToIso } from '../../events/time.ts';
 import type { FlowDef } from '../../process/flows/definition.ts';
 import { topology } from '../../process/topology/topology.ts';
@@ -245,6 +247,8 @@ export function flowRoutes(
       ? (await warehouse.events({ ids, limit: ids.length, offset: 0, restrict })).rows
       : [];
     const byStep = new Map(steps.map((s) => [String(s.step), s]));
+    const masks = identityOf(c).masksOf('events');
+    const masked = (e: MortarEvent) => maskEvent(e, masks);
     const shown = stepShown(identityOf(c), flows);
     const body: FlowAlertResponse = {
       flow: f.name,
@@ -267,7 +271,7 @@ export function flowRoutes(
           latencyMs,
           slaMs: ms(st.slaUs),
           breach: latencyMs !== undefined && st.slaUs !== undefined ? latencyMs * 1000 > st.slaUs : undefined,
-          event: e ? { ...e, ts: usToIso(e.ts), receivedAt: usToIso(e.receivedAt) } : undefined,
+          event: e ? { ...masked(e), ts: usToIso(e.ts), receivedAt: usToIso(e.receivedAt) } : undefined,
         };
       }),
     };

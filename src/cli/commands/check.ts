@@ -1,5 +1,6 @@
 // `mortar check -c FILE`: loads and builds the whole configuration without running it and reports
 // every problem at once (file:line:col, path, hint).
+import { accessSettings } from '../../access/settings.ts';
 import { loadConfig } from '../../config/load.ts';
 import { buildPipelines } from '../../pipeline/build.ts';
 import { defineFlows } from '../../process/flows/definition.ts';
@@ -23,6 +24,7 @@ export async function run(argv: string[]): Promise<number> {
   const pipelines = buildPipelines(config);
   const flows = defineFlows(config);
   defineHealth(config);
+  accessSettings(config); // roles' permissions, scope rules and field masks
   const reports = configReports(config, datasets(flows));
   console.log(
     `${values.config}: ok (${pipelines.length} pipeline${pipelines.length === 1 ? '' : 's'}, ${Object.keys(config.subsystems).length} subsystems, ${flows.length} flow${flows.length === 1 ? '' : 's'}); ${reports.length} report${reports.length === 1 ? '' : 's'}`,

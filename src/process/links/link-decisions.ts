@@ -123,13 +123,18 @@ export async function readLinks(
     (await warehouse.query(sql`select * from link_decisions`)).map((r) => [String(r.id), r]),
   );
   const declared = new Set(config.edges.map((e) => `${e.from}>${e.to}`));
+  // A shared value is shown when both sides may show it; masked on either side, it shows masked
+  // (hidden on either side: dropped).
   const scoped = (subsystemFrom: string, subsystemTo: string, keys: LinkKeyEvidence[]) =>
-    keys.map((k) => {
-      const values = k.examples.map((x) => x.value);
-      const fromSide = visibleExamples(viewer, { subsystem: subsystemFrom, field: k.fromField }, values);
-      const both = new Set(visibleExamples(viewer, { subsystem: subsystemTo, field: k.toField }, fromSide));
-      return { ...k, examples: k.examples.filter((x) => both.has(x.value)) };
-    });
+    keys.map((k) => ({
+      ...k,
+      examples: k.examples.flatMap((x) => {
+        const [a] = visibleExamples(viewer, { subsystem: subsystemFrom, field: k.fromField }, [x.value]);
+        const [b] = visibleExamples(viewer, { subsystem: subsystemTo, field: k.toField }, [x.value]);
+        if (a === undefined || b === undefined) return [];
+        return [{ ...x, value: a !== x.value ? a : b }];
+      }),
+    }));
   const seen = new Set<string>();
   for (const r of rows) {
     const id = String(r.id);

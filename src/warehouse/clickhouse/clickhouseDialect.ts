@@ -70,4 +70,24 @@ export const clickhouseDialect: Dialect = Object.freeze({
   inSubquery(value: SqlNode, subquery: Sql) {
     return sql`${value} global in (${subquery})`;
   },
+
+  textLength(value: SqlNode) {
+    return sql`lengthUTF8(${value})`;
+  },
+
+  // 18.16's substringUTF8 splits characters outside the BMP; re2 reads the text as UTF-8.
+  textPrefix(value: SqlNode, chars: number) {
+    return sql`extract(${value}, ${`^(?s).{0,${Math.max(0, Math.trunc(chars))}}`})`;
+  },
+
+  md5Hex(value: SqlNode) {
+    return sql`lower(hex(MD5(${value})))`;
+  },
+
+  // 18.16's replaceAll takes only a constant needle (position() takes any), so a text holding a
+  // per-row needle cannot be rewritten: it becomes NULL instead, which hides more, never less.
+  replaceAll(haystack: SqlNode, needle: SqlNode, _replacement: SqlNode) {
+    const n = sql`ifNull(${needle}, '')`;
+    return sql`if(${n} != '' and position(${haystack}, ${n}) > 0, NULL, ${haystack})`;
+  },
 });

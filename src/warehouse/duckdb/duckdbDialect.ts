@@ -73,4 +73,22 @@ export const duckdbDialect: Dialect = Object.freeze({
   inSubquery(value: SqlNode, subquery: Sql) {
     return sql`${value} in (${subquery})`;
   },
+
+  // length and substring count code points (not bytes, not grapheme clusters), as the JS side does.
+  textLength(value: SqlNode) {
+    return sql`length(${value})`;
+  },
+
+  textPrefix(value: SqlNode, chars: number) {
+    return sql`substring(${value}, 1, ${chars})`;
+  },
+
+  md5Hex(value: SqlNode) {
+    return sql`md5(${value})`;
+  },
+
+  // replace() leaves the text unchanged for an empty needle, so the haystack appears once (masks chain).
+  replaceAll(haystack: SqlNode, needle: SqlNode, replacement: SqlNode) {
+    return sql`replace(${haystack}, coalesce(${needle}, ''), coalesce(${replacement}, ''))`;
+  },
 });

@@ -258,6 +258,43 @@ function RolesCard({ overview }: { overview: AdminOverview }) {
           </tbody>
         </table>
       </div>
+      {overview.masks.length > 0 && (
+        <>
+          <h3 className="access-page__subhead">Masked fields</h3>
+          <p className="access-page__note">
+            Declared under access.masks: a user whose roles lack the permission sees the field masked on every
+            page, report and export.
+          </p>
+          <table className="access-matrix access-matrix--list" aria-label="Masked fields">
+            <thead>
+              <tr>
+                <th>Dataset</th>
+                <th>Field</th>
+                <th>Shown as</th>
+                <th>Real value with</th>
+              </tr>
+            </thead>
+            <tbody>
+              {overview.masks.map((m) => (
+                <tr key={`${m.dataset}.${m.field}.${m.unless}`}>
+                  <td>{m.dataset}</td>
+                  <td>
+                    <code>{m.field}</code>
+                  </td>
+                  <td>{MASK_LOOK[m.mode]}</td>
+                  <td>{m.unless.replace(/_/g, ' ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
     </Card>
   );
 }
+
+const MASK_LOOK: Record<AdminOverview['masks'][number]['mode'], string> = {
+  hide: 'hidden',
+  partial: 'first 2 characters, then ***',
+  hash: 'a pseudonym (#…)',
+};
