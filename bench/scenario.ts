@@ -7,6 +7,12 @@ export interface Measurement {
   reference?: { name: string; value: number };
   /** Extra facts worth printing (input size, ...). */
   notes?: string;
+  /** Further results of the same run, each printed as its own row (e.g. one per report). */
+  extra?: NamedMeasurement[];
+}
+
+export interface NamedMeasurement extends Omit<Measurement, 'extra'> {
+  name: string;
 }
 
 export interface BenchContext {

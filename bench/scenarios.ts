@@ -1,8 +1,10 @@
 // The registry of benchmark scenarios behind `mortar bench`, in the order a full run takes them.
+import { ingestCluster } from './cluster.ts';
 import { cockpitAt } from './cockpit.ts';
 import { correlateBatch, correlateLag } from './correlate.ts';
 import { ingestGrok, ingestJson, ingestSyslog, ingestText } from './ingest.ts';
 import { patternsAccuracy, patternsRate } from './patterns.ts';
+import { reportP95, reportP95ClickHouse } from './reports.ts';
 import type { Scenario } from './scenario.ts';
 import { storageBytesPerEvent } from './storage.ts';
 
@@ -11,10 +13,13 @@ export const SCENARIOS: Scenario[] = [
   ingestJson,
   ingestSyslog,
   ingestGrok,
+  ingestCluster,
   correlateBatch,
   correlateLag,
   cockpitAt,
   patternsRate,
   patternsAccuracy,
   storageBytesPerEvent,
+  reportP95,
+  reportP95ClickHouse,
 ];

@@ -58,19 +58,21 @@ export async function run(argv: string[]): Promise<number> {
     const started = Date.now();
     try {
       const m: Measurement = await s.run({ dir, scale, progress });
-      const ratio = m.reference
-        ? s.better === 'higher'
-          ? m.value / m.reference.value
-          : m.reference.value / m.value
-        : undefined;
-      results.push({
-        name: s.name,
-        value: m.value,
-        unit: m.unit,
-        reference: m.reference,
-        ratio,
-        notes: m.notes,
-      });
+      for (const r of [{ ...m, name: s.name }, ...(m.extra ?? [])]) {
+        const ratio = r.reference
+          ? s.better === 'higher'
+            ? r.value / r.reference.value
+            : r.reference.value / r.value
+          : undefined;
+        results.push({
+          name: r.name,
+          value: r.value,
+          unit: r.unit,
+          reference: r.reference,
+          ratio,
+          notes: r.notes,
+        });
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
