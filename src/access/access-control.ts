@@ -4,6 +4,7 @@
 import { UserError } from '../events/errors.ts';
 import type { Identity } from './identity.ts';
 import { type MaskRule, masksFor } from './masks.ts';
+import { type OidcClaims, OidcFailure, type OidcSettings } from './oidc.ts';
 import { dummyHash, verifyPassword } from './password.ts';
 import type { Permission } from './permissions.ts';
 import { permissionsOf, type RoleDef, roleTable } from './roles.ts';
@@ -22,6 +23,8 @@ export interface AccessSettings {
   masks: readonly MaskRule[];
   /** Secret of hash masks. */
   maskSalt: string;
+  /** Sign-in through an OpenID Connect provider (oidc.ts), beside passwords. */
+  oidc?: OidcSettings;
 }
 
 export const DEFAULT_ACCESS: AccessSettings = {
@@ -89,7 +92,9 @@ export class AccessControl {
         action: 'login',
         outcome: 'failed',
         ip,
-        detail: { reason: user ? 'disabled' : 'unknown user' },
+        detail: {
+          reason: !user ? 'unknown user' : user.disabled ? 'disabled' : 'no password (signs in through oidc)',
+        },
       });
       throw new UserError('unauthorized', WRONG);
     }
@@ -119,6 +124,60 @@ export class AccessControl {
     const s = this.store.createSession(name, now, this.settings.sessionTtlMs);
     this.audit({ actor: name, action: 'login', outcome: 'ok', ip });
     return { identity: this.identityOf(user), token: s.token, csrf: s.csrf, expiresAt: s.expiresAt };
+  }
+
+  /**
+   * A session for a user the OpenID Connect provider vouched for. Fails closed: a sign-in that
+   * gives the user no role is refused (and, with roles from the claim, the stored user loses its
+   * roles so its open sessions lose them too). Audited either way.
+   */
+  oidcLogin(claims: OidcClaims, ip: string): LoggedIn {
+    const o = this.settings.oidc;
+    if (!o) throw new Error('oidc sign-in without access.oidc');
+    const now = this.now();
+    const name = claims.user;
+    const refuse = (message: string, reason: string): never => {
+      throw new OidcFailure(message, reason, name);
+    };
+    const user = this.store.user(name);
+    if (user?.disabled) refuse(`the account "${name}" is disabled; ask an admin`, 'disabled');
+    if (o.rolesFrom === 'store') {
+      if (!user)
+        refuse(`"${name}" has no Mortar account; ask an admin to add it (mortar user add)`, 'unknown user');
+      if (user!.roles.length === 0) refuse(`"${name}" has no Mortar role; ask an admin for one`, 'no role');
+    } else {
+      // A local account (with a password) is never taken over by a provider's user of the same name.
+      if (user?.passwordHash)
+        refuse(
+          `"${name}" is a local account with a password; sign in with the password`,
+          'name taken by a local account',
+        );
+      const roles = [
+        ...new Set(claims.groups.flatMap((g) => (Object.hasOwn(o.roleMap, g) ? o.roleMap[g]! : []))),
+      ];
+      if (!user) this.store.addUser({ name, passwordHash: null, roles }, now);
+      else this.store.updateUser(name, { roles });
+      if (roles.length === 0)
+        refuse(
+          `${o.name} gave "${name}" no group that grants a Mortar role; ask an admin`,
+          `no role (claim ${o.rolesClaim}: ${claims.groups.join(', ') || 'none'})`,
+        );
+    }
+    const row = this.store.user(name)!;
+    const s = this.store.createSession(name, now, this.settings.sessionTtlMs);
+    this.audit({
+      actor: name,
+      action: 'login',
+      outcome: 'ok',
+      ip,
+      detail: { method: 'oidc', subject: claims.subject, roles: row.roles },
+    });
+    return { identity: this.identityOf(row), token: s.token, csrf: s.csrf, expiresAt: s.expiresAt };
+  }
+
+  /** Counts a sign-in attempt from an address (the same limit as password logins). */
+  countAttempt(ip: string, name: string): void {
+    this.throttle(ip, this.now(), name);
   }
 
   /** The identity behind a session cookie, or undefined when the session is unknown, expired or its user disabled. */

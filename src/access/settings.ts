@@ -3,14 +3,16 @@
 // every mask must name a text dimension of a dataset (a mask on nothing would protect nothing).
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/load.ts';
+import type { AccessConfig } from '../config/schema.ts';
 import { type ErrorDetail, UserError } from '../events/errors.ts';
 import { parseDurationMs } from '../events/time.ts';
 import { findDimension } from '../reports/dataset.ts';
 import { datasets } from '../reports/datasets.ts';
 import { type AccessSettings, DEFAULT_ACCESS } from './access-control.ts';
 import type { MaskRule } from './masks.ts';
+import type { OidcSettings } from './oidc.ts';
 import { isPermission, PERMISSIONS, type Permission } from './permissions.ts';
-import type { RoleDef } from './roles.ts';
+import { type RoleDef, roleTable } from './roles.ts';
 import { parseScopeRule } from './scopes.ts';
 
 export function accessSettings(config: Config): AccessSettings {
@@ -78,6 +80,7 @@ export function accessSettings(config: Config): AccessSettings {
       });
     else masks.push({ dataset: m.dataset, field: m.field, mode: m.mode, unless: m.unless });
   });
+  const oidc = a.oidc ? oidcSettings(config, a.oidc, roleTable(roles), errors) : undefined;
   if (errors.length) throw new UserError('config_invalid', 'the access section has errors', errors);
   return {
     enabled: a.enabled,
@@ -90,6 +93,68 @@ export function accessSettings(config: Config): AccessSettings {
     roles,
     masks,
     maskSalt: a.mask_salt ?? randomBytes(16).toString('hex'),
+    ...(oidc ? { oidc } : {}),
+  };
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** access.oidc checked: https URLs (plain http only on loopback), known roles, the secret present. */
+function oidcSettings(
+  config: Config,
+  o: NonNullable<AccessConfig['oidc']>,
+  roles: Record<string, RoleDef>,
+  errors: ErrorDetail[],
+): OidcSettings {
+  const where = (...path: (string | number)[]) => config.locate(['access', 'oidc', ...path]);
+  for (const key of ['issuer', 'redirect_url'] as const) {
+    const u = new URL(o[key]);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && LOOPBACK.has(u.hostname)))
+      errors.push({
+        where: where(key),
+        message: `${o[key]} is not https`,
+        hint: 'use an https:// URL (plain http is accepted only on loopback, for tests)',
+      });
+  }
+  const roleMap: Record<string, string[]> = {};
+  for (const [group, mapped] of Object.entries(o.role_map)) {
+    const list = typeof mapped === 'string' ? [mapped] : mapped;
+    for (const r of list)
+      if (!Object.hasOwn(roles, r))
+        errors.push({
+          where: where('role_map', group),
+          message: `unknown role "${r}"`,
+          hint: `use one of ${Object.keys(roles).join(', ')}`,
+        });
+    roleMap[group] = list;
+  }
+  if (o.roles_from === 'claim' && Object.keys(roleMap).length === 0)
+    errors.push({
+      where: where('role_map'),
+      message: 'roles_from: claim without a role_map would let nobody in',
+      hint: 'map group names of the roles_claim to roles, e.g. role_map: {mortar-admins: admin}, or use roles_from: store',
+    });
+  let clientSecret: string | undefined;
+  if (o.client_secret_env !== undefined) {
+    clientSecret = process.env[o.client_secret_env];
+    if (!clientSecret)
+      errors.push({
+        where: where('client_secret_env'),
+        message: `the environment variable ${o.client_secret_env} is not set`,
+        hint: 'set it to the client secret, or remove client_secret_env for a public client',
+      });
+  }
+  return {
+    name: o.name,
+    issuer: o.issuer,
+    clientId: o.client_id,
+    ...(clientSecret ? { clientSecret } : {}),
+    redirectUrl: o.redirect_url,
+    scopes: o.scopes,
+    userClaim: o.user_claim,
+    rolesFrom: o.roles_from,
+    rolesClaim: o.roles_claim,
+    roleMap,
   };
 }
 

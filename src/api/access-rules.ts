@@ -12,6 +12,9 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | '*';
 const RULES: [Method, string, Rule][] = [
   ['POST', '/api/auth/login', 'public'],
   ['GET', '/api/auth/me', 'public'],
+  // OpenID Connect: the start and the provider's redirect back come before any session exists
+  ['GET', '/api/auth/oidc/login', 'public'],
+  ['GET', '/api/auth/oidc/callback', 'public'],
   ['*', '/api/auth/*', 'signed_in'],
   ['GET', '/api/health', 'signed_in'],
   ['GET', '/api/openapi.json', 'signed_in'],

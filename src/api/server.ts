@@ -10,6 +10,7 @@ import type { AccessControl } from '../access/access-control.ts';
 import type { Identity } from '../access/identity.ts';
 import { maskDeadLetter, maskEvent, maskedTextSearch } from '../access/masked-rows.ts';
 import { rowFilter } from '../access/row-filter.ts';
+import { pipelineVisibility, visiblePipelineCounters } from '../access/visible-pipelines.ts';
 import { visibleTotals } from '../access/visible-totals.ts';
 import type { Config } from '../config/load.ts';
 import { UserError } from '../events/errors.ts';
@@ -204,7 +205,14 @@ export function createApp(deps: AppDeps): Hono {
     });
   });
 
-  app.get('/api/ingest', (c) => c.json(deps.ingest?.status() ?? { pipelines: {} }));
+  app.get('/api/ingest', (c) => {
+    const status = deps.ingest?.status();
+    const v = pipelineVisibility(identityOf(c), config);
+    if (!status || v.all) return c.json(status ?? { pipelines: {} });
+    // Scoped: only the pipelines it may see; the totals over all pipelines and the reload report
+    // (which names every pipeline and configuration error) would tell about the others.
+    return c.json({ pipelines: visiblePipelineCounters(v, status.pipelines), settled: status.settled });
+  });
 
   pipelineRoutes(app, deps);
   flowRoutes(app, { warehouse, flows: deps.flows ?? [], config });

@@ -510,6 +510,8 @@ export interface MeResponse {
   permissions: string[];
   /** Set while an admin looks through this user's eyes. */
   viewAsBy?: string;
+  /** Present when an OpenID Connect provider is configured: the sign-in page offers it. */
+  oidc?: { name: string; loginUrl: string };
 }
 
 export interface TokenInfo {

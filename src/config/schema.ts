@@ -904,6 +904,63 @@ export const accessSpec = z
       .describe(
         'Secret mixed into hash masks so pseudonyms stay the same across restarts; absent: a random one per server start.',
       ),
+    oidc: z
+      .strictObject({
+        name: z
+          .string()
+          .min(1)
+          .default('single sign-on')
+          .describe('Shown on the sign-in page: "Sign in with <name>".'),
+        issuer: z
+          .url()
+          .describe(
+            'Issuer URL of the OpenID Connect provider; its /.well-known/openid-configuration is read. https, except on loopback.',
+          ),
+        client_id: z.string().min(1).describe('The client id Mortar is registered with at the provider.'),
+        client_secret_env: z
+          .string()
+          .optional()
+          .describe(
+            'Environment variable holding the client secret (client_secret_basic); absent: a public client (PKCE only).',
+          ),
+        redirect_url: z
+          .url()
+          .describe(
+            "This server's callback as registered at the provider: https://<mortar>/api/auth/oidc/callback.",
+          ),
+        scopes: z
+          .array(z.string())
+          .default(['openid', 'profile', 'email'])
+          .describe(
+            'Scopes requested (openid is always added); add the one that puts groups in the ID token.',
+          ),
+        user_claim: z
+          .string()
+          .default('preferred_username')
+          .describe('ID token claim that names the Mortar user (preferred_username, email, sub, ...).'),
+        roles_from: z
+          .enum(['claim', 'store'])
+          .default('claim')
+          .describe(
+            'claim: roles come from roles_claim through role_map at every sign-in (the user is kept in the access store without a password); store: the user must already exist in the access store (mortar user add) and has its stored roles.',
+          ),
+        roles_claim: z
+          .string()
+          .default('groups')
+          .describe(
+            'ID token claim holding group or role names (a string or a list), for roles_from: claim.',
+          ),
+        role_map: z
+          .record(z.string(), z.union([z.string(), z.array(z.string())]))
+          .default({})
+          .describe(
+            'Group or role name in the claim -> Mortar role(s). Names not listed grant nothing; a sign-in that gets no role is refused.',
+          ),
+      })
+      .optional()
+      .describe(
+        'Sign-in through an OpenID Connect provider (authorization code flow with PKCE), beside passwords.',
+      ),
   })
   .describe('Who may sign in and what each role may do (see the README, Access).');
 

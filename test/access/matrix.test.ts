@@ -13,6 +13,8 @@ import { type AccessWorld, accessWorld, Client } from './signed-in-world.ts';
 const SPEC: Record<string, Permission | 'public' | 'signed_in'> = {
   'POST /api/auth/login': 'public',
   'GET /api/auth/me': 'public',
+  'GET /api/auth/oidc/login': 'public',
+  'GET /api/auth/oidc/callback': 'public',
   'POST /api/auth/logout': 'signed_in',
   'POST /api/auth/password': 'signed_in',
   'GET /api/auth/tokens': 'signed_in',

@@ -13,6 +13,7 @@ import { AccessStore } from '../../src/access/store.ts';
 import { LiveTotals } from '../../src/api/live.ts';
 import { createApp } from '../../src/api/server.ts';
 import { loadConfig } from '../../src/config/load.ts';
+import type { Ingest } from '../../src/pipeline/ingest.ts';
 import { type ReportWorld, reportWorld } from '../reports/fixture.ts';
 
 export const PASSWORD = 'a-long-password';
@@ -79,8 +80,11 @@ export async function accessWorld(
   rolesYaml: string,
   users: Record<string, { roles: string[]; attrs?: Record<string, string> }>,
   extra = '',
+  /** The ingest whose counters the app shows; default: the world's first (finished) ingest. */
+  ingestOf?: (w: ReportWorld) => Promise<Ingest>,
 ): Promise<AccessWorld> {
   const w = await reportWorld(prefix, { durationMs: 3 * 60_000 });
+  const ingest = ingestOf ? await ingestOf(w) : w.sim.ingest;
   const dir = mkdtempSync(join(tmpdir(), `${prefix}cfg-`));
   writeFileSync(
     join(dir, 'mortar.yaml'),
@@ -95,6 +99,7 @@ export async function accessWorld(
   const app = createApp({
     config: w.sim.config,
     warehouse: w.sim.warehouse,
+    ingest,
     live: await LiveTotals.seed(w.sim.warehouse),
     liveIntervalMs: 50,
     flows: w.flows,

@@ -4,6 +4,7 @@ import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AccessControl, LoggedIn } from '../../access/access-control.ts';
 import type { Identity } from '../../access/identity.ts';
+import { OidcClient } from '../../access/oidc.ts';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from '../../access/password.ts';
 import { isPermission, type Permission } from '../../access/permissions.ts';
 import type { TokenRow } from '../../access/store.ts';
@@ -11,6 +12,7 @@ import { UserError } from '../../events/errors.ts';
 import { parseDurationMs } from '../../events/time.ts';
 import { CSRF_COOKIE, clientAddress, identityOf, SESSION_COOKIE } from '../auth.ts';
 import type { MeResponse, NewTokenResponse, TokenInfo } from '../types.ts';
+import { OIDC_LOGIN, oidcRoutes } from './oidc.ts';
 
 export function me(identity: Identity | undefined, enabled: boolean): MeResponse {
   if (!identity) return { enabled, user: null, roles: [], permissions: [] };
@@ -85,6 +87,7 @@ export function tokenRequest(
 
 export function authRoutes(app: Hono, access: AccessControl | undefined): void {
   const enabled = access?.settings.enabled === true;
+  const oidc = enabled && access?.settings.oidc ? new OidcClient(access.settings.oidc) : undefined;
   const need = (): AccessControl => {
     if (!access || !enabled)
       throw new UserError('bad_request', 'access control is off: there is nothing to sign in to', [
@@ -119,8 +122,12 @@ export function authRoutes(app: Hono, access: AccessControl | undefined): void {
     } catch {
       identity = undefined;
     }
-    return c.json(me(identity, enabled));
+    const body = me(identity, enabled);
+    if (oidc) body.oidc = { name: oidc.settings.name, loginUrl: OIDC_LOGIN };
+    return c.json(body);
   });
+
+  oidcRoutes(app, access, oidc);
 
   app.post('/api/auth/logout', (c) => {
     const a = need();

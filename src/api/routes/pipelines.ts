@@ -1,12 +1,14 @@
 // Pipeline routes: the configured pipelines with their live counters, and the try-out endpoint
 // that runs pasted sample lines through a pipeline without storing anything.
 import type { Hono } from 'hono';
+import { pipelineVisibility, visiblePipelineCounters } from '../../access/visible-pipelines.ts';
 import type { Config } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
 import { usToIso } from '../../events/time.ts';
 import { type BuiltPipeline, buildPipelines } from '../../pipeline/build.ts';
 import type { Ingest } from '../../pipeline/ingest.ts';
 import { tryParsePool, tryPipeline } from '../../pipeline/try.ts';
+import { identityOf } from '../auth.ts';
 import type { PipelinesResponse, TryResponse } from '../types.ts';
 
 const MAX_TRY_BYTES = 1 << 20;
@@ -19,18 +21,21 @@ export function pipelineRoutes(app: Hono, deps: { config: Config; ingest?: Inges
   };
 
   app.get('/api/pipelines', (c) => {
-    const status = deps.ingest?.status().pipelines ?? {};
+    const v = pipelineVisibility(identityOf(c), deps.config);
+    const status = visiblePipelineCounters(v, deps.ingest?.status().pipelines ?? {});
     const body: PipelinesResponse = {
-      pipelines: Object.entries(deps.config.pipelines).map(([name, p]) => ({
-        name,
-        subsystem: p.subsystem,
-        description: p.description,
-        source: { type: p.source.type, include: 'include' in p.source ? p.source.include : undefined },
-        framing: p.framing.type,
-        parsers: p.parsers.map((x) => x.type),
-        transforms: p.transforms.map((x) => x.type),
-        status: status[name],
-      })),
+      pipelines: Object.entries(deps.config.pipelines)
+        .filter(([name]) => v.sees(name))
+        .map(([name, p]) => ({
+          name,
+          subsystem: p.subsystem,
+          description: p.description,
+          source: { type: p.source.type, include: 'include' in p.source ? p.source.include : undefined },
+          framing: p.framing.type,
+          parsers: p.parsers.map((x) => x.type),
+          transforms: p.transforms.map((x) => x.type),
+          status: status[name],
+        })),
     };
     return c.json(body);
   });

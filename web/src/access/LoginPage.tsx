@@ -1,5 +1,7 @@
 // The sign-in page, shown instead of the app while access control is on and nobody is signed in.
-// Wrong credentials, lockout and rate limiting come back as the server's messages.
+// Wrong credentials, lockout and rate limiting come back as the server's messages. With an OpenID
+// Connect provider configured it also offers "Sign in with <provider>": a full-page navigation to
+// the server, which comes back here with ?signin_error=... when the sign-in was refused.
 import { type FormEvent, useState } from 'react';
 import type { MeResponse } from '../../../src/api/types.ts';
 import { postJson } from '../lib/api.ts';
@@ -7,10 +9,20 @@ import { Logo } from '../shell/Logo.tsx';
 import { Button } from '../ui/Button.tsx';
 import './LoginPage.css';
 
-export function LoginPage({ onSignedIn }: { onSignedIn: () => void }) {
+/** The refusal the server sent back from a provider sign-in, taken out of the address bar. */
+function takeSigninError(): string | undefined {
+  const url = new URL(window.location.href);
+  const message = url.searchParams.get('signin_error');
+  if (message === null) return undefined;
+  url.searchParams.delete('signin_error');
+  window.history.replaceState(null, '', url.toString());
+  return message;
+}
+
+export function LoginPage({ onSignedIn, oidc }: { onSignedIn: () => void; oidc?: MeResponse['oidc'] }) {
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<string | undefined>(takeSigninError);
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent) => {
@@ -68,6 +80,16 @@ export function LoginPage({ onSignedIn }: { onSignedIn: () => void }) {
         <Button type="submit" variant="primary" disabled={busy || !user || !password}>
           {busy ? 'Signing in…' : 'Sign in'}
         </Button>
+        {oidc && (
+          <>
+            <div className="login__or" aria-hidden="true">
+              or
+            </div>
+            <Button onClick={() => window.location.assign(oidc.loginUrl)} disabled={busy}>
+              Sign in with {oidc.name}
+            </Button>
+          </>
+        )}
         <p className="login__hint">Accounts are created by an administrator (mortar user add).</p>
       </form>
     </main>

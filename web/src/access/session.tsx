@@ -46,6 +46,6 @@ export function SessionGate({ children }: { children: ReactNode }) {
       </div>
     );
   }
-  if (me.data.enabled && me.data.user === null) return <LoginPage onSignedIn={refresh} />;
+  if (me.data.enabled && me.data.user === null) return <LoginPage onSignedIn={refresh} oidc={me.data.oidc} />;
   return <MeContext.Provider value={{ me: me.data, refresh }}>{children}</MeContext.Provider>;
 }

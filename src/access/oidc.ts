@@ -1,0 +1,235 @@
+// OpenID Connect sign-in, the protocol half: the authorization-code flow with PKCE (S256), state
+// and nonce against one configured provider. `start` remembers a one-time state (with its code
+// verifier and nonce) and returns the provider's authorization URL; `finish` takes the callback's
+// parameters, checks the state (and that the browser presenting it is the one that started: the
+// state is also in a cookie), exchanges the code with the verifier, and validates the ID token with
+// `jose`: signature by the provider's JWKS (asymmetric algorithms only), iss, aud (and azp), exp,
+// then the nonce. What the claims mean for Mortar (user, roles) is decided by access-control.ts.
+import { createHash, randomBytes } from 'node:crypto';
+import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+
+export interface OidcSettings {
+  /** Shown as "Sign in with <name>". */
+  name: string;
+  issuer: string;
+  clientId: string;
+  /** Absent: a public client (PKCE only). */
+  clientSecret?: string;
+  redirectUrl: string;
+  scopes: string[];
+  userClaim: string;
+  rolesFrom: 'claim' | 'store';
+  rolesClaim: string;
+  /** Claim value -> Mortar roles. */
+  roleMap: Record<string, string[]>;
+}
+
+interface Discovery {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
+}
+
+interface Pending {
+  verifier: string;
+  nonce: string;
+  at: number;
+}
+
+/** A sign-in that the provider vouched for: the user's name and the role names from the claim. */
+export interface OidcClaims {
+  user: string;
+  /** Values of roles_claim (empty when absent). */
+  groups: string[];
+  subject: string;
+}
+
+const PENDING_TTL_MS = 10 * 60_000;
+const MAX_PENDING = 10_000;
+const TIMEOUT_MS = 10_000;
+// Asymmetric only: an HMAC token would be checked with the client secret, which the client knows too.
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+const b64url = (b: Buffer) => b.toString('base64url');
+
+/** A refusal of one sign-in: the message is shown to the person, the reason is audited. */
+export class OidcFailure extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+    readonly user?: string,
+  ) {
+    super(message);
+  }
+}
+
+export class OidcClient {
+  private discovery?: Promise<Discovery>;
+  private jwks?: ReturnType<typeof createRemoteJWKSet>;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    readonly settings: OidcSettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private discover(): Promise<Discovery> {
+    this.discovery ??= (async () => {
+      const url = `${this.settings.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+      const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+      const d = (await res.json()) as Partial<Discovery>;
+      for (const k of ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const)
+        if (typeof d[k] !== 'string') throw new Error(`${url} has no ${k}`);
+      // The discovery document must be the configured issuer's own (OpenID Connect Discovery 4.3).
+      if (d.issuer !== this.settings.issuer)
+        throw new Error(`${url} names issuer ${d.issuer}, not ${this.settings.issuer}`);
+      this.jwks = createRemoteJWKSet(new URL(d.jwks_uri!), { timeoutDuration: TIMEOUT_MS });
+      return d as Discovery;
+    })();
+    // A provider that was down is asked again next time.
+    this.discovery.catch(() => {
+      this.discovery = undefined;
+    });
+    return this.discovery;
+  }
+
+  private async provider(): Promise<Discovery> {
+    try {
+      return await this.discover();
+    } catch (e) {
+      throw new OidcFailure(
+        `the sign-in provider ${this.settings.name} cannot be reached; try again later`,
+        `discovery: ${(e as Error).message}`,
+      );
+    }
+  }
+
+  /** Starts a sign-in: the state to bind to the browser (cookie) and the URL to send it to. */
+  async start(): Promise<{ state: string; url: string }> {
+    const d = await this.provider();
+    const t = this.now();
+    for (const [k, p] of this.pending) if (p.at < t - PENDING_TTL_MS) this.pending.delete(k);
+    if (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
+    const state = b64url(randomBytes(32));
+    const verifier = b64url(randomBytes(32));
+    const nonce = b64url(randomBytes(32));
+    this.pending.set(state, { verifier, nonce, at: t });
+    const url = new URL(d.authorization_endpoint);
+    const scopes = new Set(['openid', ...this.settings.scopes]);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', this.settings.clientId);
+    url.searchParams.set('redirect_uri', this.settings.redirectUrl);
+    url.searchParams.set('scope', [...scopes].join(' '));
+    url.searchParams.set('state', state);
+    url.searchParams.set('nonce', nonce);
+    url.searchParams.set('code_challenge', b64url(createHash('sha256').update(verifier).digest()));
+    url.searchParams.set('code_challenge_method', 'S256');
+    return { state, url: url.toString() };
+  }
+
+  /** Completes a sign-in from the callback's query and the state cookie; throws OidcFailure when refused. */
+  async finish(
+    query: Record<string, string | undefined>,
+    cookieState: string | undefined,
+  ): Promise<OidcClaims> {
+    const { state, code, error } = query;
+    const p = state === undefined ? undefined : this.pending.get(state);
+    if (state !== undefined) this.pending.delete(state); // one use, whatever happens next
+    if (error !== undefined)
+      throw new OidcFailure(
+        `${this.settings.name} refused the sign-in: ${query.error_description ?? error}`,
+        `provider error: ${error}`,
+      );
+    if (!state || !p || cookieState !== state || p.at < this.now() - PENDING_TTL_MS)
+      throw new OidcFailure(
+        'this sign-in expired or was not started in this browser; start again',
+        !p ? 'unknown state' : cookieState !== state ? 'state cookie mismatch' : 'state expired',
+      );
+    if (!code) throw new OidcFailure('the provider sent no authorization code; start again', 'no code');
+    const d = await this.provider();
+    const idToken = await this.exchange(d, code, p.verifier);
+    let claims: JWTPayload;
+    try {
+      ({ payload: claims } = await jwtVerify(idToken, this.jwks!, {
+        issuer: this.settings.issuer,
+        audience: this.settings.clientId,
+        algorithms: ALGORITHMS,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        clockTolerance: 30,
+      }));
+    } catch (e) {
+      throw new OidcFailure(
+        'the identity token could not be verified; start again or ask an admin',
+        `id token: ${tokenProblem(e)}`,
+      );
+    }
+    // With several audiences the token must be meant for this client (OpenID Connect Core 3.1.3.7).
+    if (Array.isArray(claims.aud) && claims.aud.length > 1 && claims.azp !== this.settings.clientId)
+      throw new OidcFailure('the identity token is meant for another client', 'id token: azp mismatch');
+    if (claims.nonce !== p.nonce)
+      throw new OidcFailure(
+        'the identity token does not belong to this sign-in; start again',
+        'nonce mismatch',
+      );
+    const user = claims[this.settings.userClaim];
+    if (typeof user !== 'string' || user.trim() === '' || user.length > 200)
+      throw new OidcFailure(
+        `the identity token has no usable "${this.settings.userClaim}" claim to name the user`,
+        `no ${this.settings.userClaim} claim`,
+      );
+    const raw = claims[this.settings.rolesClaim];
+    const groups =
+      typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((g) => typeof g === 'string') : [];
+    return { user, groups, subject: String(claims.sub) };
+  }
+
+  /** The authorization code and the PKCE verifier for the ID token (token endpoint, RFC 6749 4.1.3). */
+  private async exchange(d: Discovery, code: string, verifier: string): Promise<string> {
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: this.settings.redirectUrl,
+      code_verifier: verifier,
+    });
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
+    if (this.settings.clientSecret !== undefined) {
+      // client_secret_basic: both parts form-encoded first (RFC 6749 2.3.1).
+      const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
+      headers.authorization = `Basic ${Buffer.from(`${enc(this.settings.clientId)}:${enc(this.settings.clientSecret)}`).toString('base64')}`;
+    } else form.set('client_id', this.settings.clientId);
+    let res: Response;
+    try {
+      res = await fetch(d.token_endpoint, {
+        method: 'POST',
+        headers,
+        body: form,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (e) {
+      throw new OidcFailure(
+        `${this.settings.name} could not be reached to complete the sign-in`,
+        `token endpoint: ${(e as Error).message}`,
+      );
+    }
+    const body = (await res.json().catch(() => ({}))) as { id_token?: unknown; error?: unknown };
+    if (!res.ok || typeof body.id_token !== 'string')
+      throw new OidcFailure(
+        `${this.settings.name} did not accept the sign-in code; start again`,
+        `token endpoint: ${res.status} ${typeof body.error === 'string' ? body.error : 'no id_token'}`,
+      );
+    return body.id_token;
+  }
+}
+
+function tokenProblem(e: unknown): string {
+  if (e instanceof joseErrors.JWTExpired) return 'expired';
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad signature';
+  if (e instanceof joseErrors.JWTClaimValidationFailed) return `claim ${e.claim}: ${e.reason}`;
+  if (e instanceof joseErrors.JWKSNoMatchingKey) return 'no matching key';
+  return (e as Error).message;
+}

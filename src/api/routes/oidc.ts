@@ -1,0 +1,88 @@
+// Sign-in through the configured OpenID Connect provider: /api/auth/oidc/login sends the browser
+// to the provider (state bound to it by a short-lived cookie), /api/auth/oidc/callback completes
+// the flow and starts the same session as a password login (session + CSRF cookies), then sends
+// the browser to the app. A refused sign-in is audited and lands on the sign-in page with the
+// reason (?signin_error=...), never with a session.
+import type { Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AccessControl } from '../../access/access-control.ts';
+import { type OidcClient, OidcFailure } from '../../access/oidc.ts';
+import { UserError } from '../../events/errors.ts';
+import { clientAddress } from '../auth.ts';
+import { startSession } from './auth.ts';
+
+export const OIDC_LOGIN = '/api/auth/oidc/login';
+const OIDC_COOKIE = 'mortar_oidc';
+const COOKIE_PATH = '/api/auth/oidc';
+
+const isSecure = (c: Context) =>
+  new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+
+/** Back to the app's sign-in page with the reason (the page shows it). */
+const refused = (c: Context, message: string) =>
+  c.redirect(`/?signin_error=${encodeURIComponent(message)}`, 302);
+
+export function oidcRoutes(app: Hono, access: AccessControl | undefined, oidc: OidcClient | undefined): void {
+  const need = (): { a: AccessControl; o: OidcClient } => {
+    if (!access || !oidc)
+      throw new UserError('not_found', 'no OpenID Connect provider is configured', [
+        {
+          where: 'access.oidc',
+          message: 'absent (or access.enabled is false)',
+          hint: 'configure access.oidc in mortar.yaml, or sign in with a password',
+        },
+      ]);
+    return { a: access, o: oidc };
+  };
+
+  app.get(OIDC_LOGIN, async (c) => {
+    const { a, o } = need();
+    try {
+      const { state, url } = await o.start();
+      // Lax, not Strict: the provider's redirect back is a cross-site navigation, and it must carry this.
+      setCookie(c, OIDC_COOKIE, state, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        path: COOKIE_PATH,
+        secure: isSecure(c),
+        maxAge: 600,
+      });
+      return c.redirect(url, 302);
+    } catch (e) {
+      if (!(e instanceof OidcFailure)) throw e;
+      a.audit({
+        actor: '(oidc)',
+        action: 'login',
+        outcome: 'failed',
+        ip: clientAddress(c),
+        detail: { method: 'oidc', reason: e.reason },
+      });
+      return refused(c, e.message);
+    }
+  });
+
+  app.get('/api/auth/oidc/callback', async (c) => {
+    const { a, o } = need();
+    const ip = clientAddress(c);
+    const cookieState = getCookie(c, OIDC_COOKIE);
+    deleteCookie(c, OIDC_COOKIE, { path: COOKIE_PATH });
+    try {
+      a.countAttempt(ip, '(oidc)');
+      const claims = await o.finish(c.req.query(), cookieState);
+      startSession(c, a.oidcLogin(claims, ip));
+      return c.redirect('/', 302);
+    } catch (e) {
+      if (e instanceof UserError && e.code === 'rate_limited') return refused(c, e.message); // audited by the limiter
+      if (!(e instanceof OidcFailure)) throw e;
+      a.audit({
+        actor: e.user ?? '(oidc)',
+        action: 'login',
+        // denied: the provider vouched for the person but Mortar gives them no access; failed: the flow broke
+        outcome: e.user === undefined ? 'failed' : 'denied',
+        ip,
+        detail: { method: 'oidc', reason: e.reason },
+      });
+      return refused(c, e.message);
+    }
+  });
+}

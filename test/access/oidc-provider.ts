@@ -1,0 +1,132 @@
+// A small OpenID Connect provider for tests, on loopback: discovery, JWKS (a fresh RSA key), an
+// /authorize that signs the configured person in at once and redirects back with a code, and a
+// /token that checks the client, the redirect URI and the PKCE verifier (S256) before it returns a
+// signed ID token. `next` says who signs in and how the token should be spoiled, so tests can drive
+// a real relying party through good and bad flows.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+
+export interface NextSignIn {
+  claims: Record<string, unknown>;
+  /** Spoil the ID token: wrong nonce, foreign signing key, expired, or for another audience. */
+  spoil?: 'nonce' | 'signature' | 'expired' | 'audience';
+}
+
+interface Issued {
+  challenge: string;
+  method: string;
+  nonce: string;
+  redirectUri: string;
+  claims: Record<string, unknown>;
+}
+
+export interface TestProvider {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  next: NextSignIn;
+  /** Token requests refused for a wrong PKCE verifier. */
+  verifierMismatches: number;
+  close(): Promise<void>;
+}
+
+export async function startProvider(clientId: string, clientSecret: string): Promise<TestProvider> {
+  const kid = 'test-key';
+  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const foreign = await generateKeyPair('RS256');
+  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+  const codes = new Map<string, Issued>();
+  const state: TestProvider = {
+    issuer: '',
+    clientId,
+    clientSecret,
+    next: { claims: {} },
+    verifierMismatches: 0,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+
+  const idToken = async (i: Issued, spoil: NextSignIn['spoil']) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ ...i.claims, nonce: spoil === 'nonce' ? 'not-the-nonce' : i.nonce })
+      .setProtectedHeader({ alg: 'RS256', kid })
+      .setIssuer(state.issuer)
+      .setAudience(spoil === 'audience' ? 'another-client' : clientId)
+      .setIssuedAt(spoil === 'expired' ? now - 3600 : now)
+      .setExpirationTime(spoil === 'expired' ? now - 600 : now + 300)
+      .sign(spoil === 'signature' ? foreign.privateKey : privateKey);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', state.issuer);
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === '/.well-known/openid-configuration')
+      return json(200, {
+        issuer: state.issuer,
+        authorization_endpoint: `${state.issuer}/authorize`,
+        token_endpoint: `${state.issuer}/token`,
+        jwks_uri: `${state.issuer}/jwks`,
+        response_types_supported: ['code'],
+        code_challenge_methods_supported: ['S256'],
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
+    if (url.pathname === '/jwks') return json(200, { keys: [jwk] });
+    if (url.pathname === '/authorize') {
+      const q = url.searchParams;
+      const redirectUri = q.get('redirect_uri') ?? '';
+      if (q.get('client_id') !== clientId || q.get('response_type') !== 'code' || !redirectUri)
+        return json(400, { error: 'invalid_request' });
+      const code = randomBytes(16).toString('hex');
+      codes.set(code, {
+        challenge: q.get('code_challenge') ?? '',
+        method: q.get('code_challenge_method') ?? '',
+        nonce: q.get('nonce') ?? '',
+        redirectUri,
+        claims: { sub: `sub-${String(state.next.claims.preferred_username)}`, ...state.next.claims },
+      });
+      const back = new URL(redirectUri);
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', q.get('state') ?? '');
+      res.writeHead(302, { location: back.toString() });
+      return res.end();
+    }
+    if (url.pathname === '/token' && req.method === 'POST') {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        void (async () => {
+          const f = new URLSearchParams(body);
+          const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
+          if (req.headers.authorization !== `Basic ${basic}`) return json(401, { error: 'invalid_client' });
+          const i = codes.get(f.get('code') ?? '');
+          codes.delete(f.get('code') ?? '');
+          if (!i || f.get('grant_type') !== 'authorization_code' || f.get('redirect_uri') !== i.redirectUri)
+            return json(400, { error: 'invalid_grant' });
+          const verifier = f.get('code_verifier') ?? '';
+          const computed = createHash('sha256').update(verifier).digest('base64url');
+          if (i.method !== 'S256' || computed !== i.challenge) {
+            state.verifierMismatches++;
+            return json(400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
+          }
+          json(200, {
+            access_token: 'opaque',
+            token_type: 'Bearer',
+            expires_in: 300,
+            id_token: await idToken(i, state.next.spoil),
+          });
+        })();
+      });
+      return;
+    }
+    json(404, { error: 'not_found' });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  state.issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return state;
+}
