@@ -101,15 +101,20 @@ function measureExpr(
     case 'count':
       return sql`count(*)`;
     case 'count_distinct':
-      return sql`count(distinct ${of()})`;
+      // ClickHouse answers NULL, not 0, for a group whose values are all NULL (an absent
+      // attribute or key); coalesce gives DuckDB's (and SQL's) 0 on both engines.
+      return sql`coalesce(count(distinct ${of()}), 0)`;
+    // Over no values SQL's sum/min/max are NULL, but ClickHouse's are the column type's default
+    // (0, or 1970 for a time) for a non-Nullable column; the count guard makes both engines NULL.
+    // (avg and the percentiles give NaN there, which cell() already turns into null.)
     case 'sum':
-      return sql`sum(${of()})`;
+      return sql`(case when count(${of()}) = 0 then null else sum(${of()}) end)`;
     case 'avg':
       return sql`avg(${of()})`;
     case 'min':
-      return sql`min(${of()})`;
+      return sql`(case when count(${of()}) = 0 then null else min(${of()}) end)`;
     case 'max':
-      return sql`max(${of()})`;
+      return sql`(case when count(${of()}) = 0 then null else max(${of()}) end)`;
     case 'p50':
     case 'p95':
     case 'p99':

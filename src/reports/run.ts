@@ -53,6 +53,20 @@ export async function queryWithin(warehouse: Warehouse, q: Sql, opts: RunOptions
           hint: 'start the server or run reprocess so derived tables are built',
         },
       ]);
+    // ClickHouse (18.16: "Code: 60 ... doesn't exist", newer: "UNKNOWN_TABLE"): the processors
+    // that build the flow and health tables do not run there yet, so those datasets never exist.
+    if (warehouse.sqlDialect.name === 'clickhouse' && /Code: 60\b|UNKNOWN_TABLE/.test(String(error)))
+      throw new UserError(
+        'not_found',
+        "this report's dataset does not exist on ClickHouse (its table is missing)",
+        [
+          {
+            where: 'dataset',
+            message: String(error).split('\n')[0] ?? '',
+            hint: 'flow, health and topology reports need a DuckDB warehouse until their processors run on ClickHouse',
+          },
+        ],
+      );
     throw error;
   }
 }
