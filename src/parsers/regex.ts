@@ -34,15 +34,25 @@ export function buildRegexParser(config: RegexParserConfig): Parser {
       );
   }
   const convert = types.map(([field, type]) => [field, converter(type)] as const);
+  // The group names, in the order Object.entries(m.groups) lists them, taken from the first
+  // match: every match of one pattern has the same groups object, and walking a name list
+  // allocates nothing per record (this loop runs once per line at ingest).
+  let names: string[] | undefined;
   return (fields: Fields, text: string) => {
     const input = inputOf(fields, text, config.field);
     if (input === undefined) return `field "${config.field}" is missing`;
     const m = rx.exec(input);
-    if (!m?.groups)
+    const g = m?.groups;
+    if (!g)
       return `does not match the pattern of parser regex${config.field ? ` on field "${config.field}"` : ''}`;
-    for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) fields[k] = v;
-    for (const [field, conv] of convert) {
-      const raw = m.groups[field];
+    names ??= Object.keys(g);
+    for (let i = 0; i < names.length; i++) {
+      const v = g[names[i]!];
+      if (v !== undefined) fields[names[i]!] = v;
+    }
+    for (let i = 0; i < convert.length; i++) {
+      const [field, conv] = convert[i]!;
+      const raw = g[field];
       if (raw === undefined) continue;
       const v = conv(raw);
       if (v === undefined) return `field "${field}" is "${raw}", not a valid ${config.types![field]}`;

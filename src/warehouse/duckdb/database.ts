@@ -40,8 +40,19 @@ const MEMORY = ':memory:';
  */
 const DEFAULT_MEMORY_LIMIT = '256MB';
 
+/**
+ * WAL size at which DuckDB checkpoints (its default: 16 MB). A checkpoint compresses and rewrites
+ * the table's open row groups, and during ingest it was the largest single CPU cost: at 16 MB it
+ * ran after every third 20k-row commit. 32 MB halves how often: about a quarter less process CPU
+ * over 500k ingested lines and no higher peak RSS (measured); a crash replays at most 32 MB of WAL.
+ */
+const CHECKPOINT_THRESHOLD = '32MB';
+
 function engineOptions(): Record<string, string> {
-  return { memory_limit: process.env.MORTAR_DUCKDB_MEMORY_LIMIT || DEFAULT_MEMORY_LIMIT };
+  return {
+    memory_limit: process.env.MORTAR_DUCKDB_MEMORY_LIMIT || DEFAULT_MEMORY_LIMIT,
+    checkpoint_threshold: CHECKPOINT_THRESHOLD,
+  };
 }
 
 async function create(key: string, path: string): Promise<SharedDatabase> {

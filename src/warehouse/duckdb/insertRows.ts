@@ -9,9 +9,10 @@
 // only (see encodeColumns.ts on why no numbers).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DeadLetter, MortarEvent } from '../../events/event.ts';
+import { compile } from '../dialect.ts';
 import { type Sql, type SqlNode, sql } from '../sql.ts';
+import { duckdbDialect } from './duckdbDialect.ts';
 import { type EncodedColumn, encodeColumns, type Field } from './encodeColumns.ts';
-import { execute } from './execute.ts';
 
 export interface InsertTarget<T> {
   readonly table: string;
@@ -80,7 +81,9 @@ const FROM_JSON: Record<Kind, (text: string) => Sql> = {
   time: (text) => sql`unnest(from_json(${text}, '["BIGINT"]'))`,
   int: (text) => sql`unnest(from_json(${text}, '["BIGINT"]'))`,
   json: (text) => sql`unnest(from_json(${text}, '["JSON"]'))`,
-  map: (text) => sql`unnest(from_json(${text}, '["MAP(VARCHAR, VARCHAR)"]'))`,
+  // Read as JSON, then cast: the same maps, but 3-6x less DuckDB CPU than from_json straight into
+  // a MAP type, which was the costliest column of an insert (measured: ~10 µs of 14 per row).
+  map: (text) => sql`unnest(from_json(${text}, '["JSON"]'))::MAP(VARCHAR, VARCHAR)`,
 };
 
 function decode(kind: Kind, column: EncodedColumn): Sql {
@@ -131,6 +134,27 @@ function* chunks<T>(
 }
 
 /**
+ * Runs one INSERT ... SELECT with its text parameters bound straight into a prepared statement
+ * that is destroyed right after. The generic path (execute.ts) wraps each parameter in a native
+ * value object that only V8's garbage collector frees: megabytes of column text per chunk that V8
+ * does not see, which piled up between collections (about 100 MB of peak RSS in 15 commits of 20k
+ * rows, measured), and cost a native call per value besides.
+ */
+async function runInsert(connection: DuckDBConnection, statement: Sql): Promise<void> {
+  const { text, params } = compile(statement, duckdbDialect);
+  const prepared = await connection.prepare(text);
+  try {
+    params.forEach((p, i) => {
+      if (typeof p !== 'string') throw new TypeError(`insert parameter ${i + 1} is not text`);
+      prepared.bindVarchar(i + 1, p);
+    });
+    await prepared.run();
+  } finally {
+    prepared.destroySync();
+  }
+}
+
+/**
  * Inserts `rows` into the target's table on `connection`, inside whatever transaction is open
  * there. On failure, waits for the statement in flight before throwing, so the caller can roll back.
  */
@@ -145,7 +169,7 @@ export async function insertRows<T extends { readonly id: string }>(
     for (const chunk of chunks(rows, target.fields, limits)) {
       const statement = insertSql(target, encodeColumns(chunk, target.fields, target.label));
       await running;
-      running = execute(connection, statement);
+      running = runInsert(connection, statement);
     }
     await running;
   } catch (error) {
