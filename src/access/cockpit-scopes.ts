@@ -124,22 +124,3 @@ export function flowListed(scope: RowScope, flow: string): boolean {
       .every((c) => (c.op === 'in' ? c.values.includes(flow) : !c.values.includes(flow))),
   );
 }
-
-/**
- * Whether a flow step's component and event id may be named to the identity: the `events` scope
- * admits the step's subsystem (from the flow definition) and component, decided on those alone.
- */
-export function stepShown(
-  identity: Identity,
-  flows: FlowDef[],
-): (flow: string, step: string, component: string | undefined) => boolean {
-  const scope = identity.scopeOf('events');
-  if (scope.all) return () => true;
-  return (flow, step, component) => {
-    const s = flows.find((f) => f.name === flow)?.steps.find((x) => x.name === step)?.match.subsystem;
-    return rowInScope(
-      scope,
-      valuesOf({ subsystem: typeof s === 'string' ? s : undefined, component: component ?? undefined }),
-    );
-  };
-}

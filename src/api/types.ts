@@ -184,7 +184,10 @@ export interface FlowAlertsResponse {
     e2eMs?: number;
     missing?: string;
     gaps: number;
+    /** Shown steps only (the `events` scope admits their subsystem and component). */
     steps: { step: string; ts: string; component?: string; eventId?: string }[];
+    /** Steps that happened in subsystems hidden from the user: named only, no time or values. */
+    hiddenSteps?: string[];
   }[];
 }
 
@@ -203,6 +206,8 @@ export interface FlowAlertResponse {
     latencyMs?: number;
     slaMs?: number;
     breach?: boolean;
+    /** The step happened in a subsystem hidden from the user: no time, component, latency or event. */
+    hidden?: boolean;
     event?: EventRow;
   }[];
 }

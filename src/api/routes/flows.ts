@@ -3,21 +3,21 @@
 // the raw lines of its steps. All read the derived flow tables; time ranges select alerts by the
 // time of their first step.
 // Scopes: the flow list, alert counts and e2e percentiles and the alert list follow `flow_alerts`;
-// hop statistics follow `flow_hops`; both are computed in SQL from visible rows only (the scope is
-// ANDed into every aggregate), so counts and percentiles are exact for what the user sees. A flow
-// none of whose alerts the scope can admit is not listed (404 like an unknown one). An alert outside
-// the scope is not found; its drill-down's raw lines also pass the `events` scope (a hidden line is
-// left out), and a step's component and event id are named only when `events` admits the step's
-// subsystem and component (its time stays: it is part of the visible alert). The topology follows
-// `topology_edges` (access/topology-view.ts).
+// hop statistics follow `flow_hops` and the `events` scope on both hop ends; all are computed in SQL
+// from visible rows only (the scope is ANDed into every aggregate), so counts and percentiles are
+// exact for what the user sees. A flow none of whose alerts the scope can admit is not listed (404
+// like an unknown one). An alert outside the scope is not found. Inside a visible alert, steps in
+// subsystems the `events` scope hides are shaped away by access/flow-view.ts (time, component,
+// event id, raw line, hop latencies, e2e); the raw lines also pass the `events` scope and masks.
+// The topology follows `topology_edges` (access/topology-view.ts).
 import type { Context, Hono } from 'hono';
-import { type CockpitDataset, cockpitFilter, flowListed, stepShown } from '../../access/cockpit-scopes.ts';
+import { cockpitFilter, flowListed } from '../../access/cockpit-scopes.ts';
+import { FlowView, stepRow } from '../../access/flow-view.ts';
 import { maskEvent } from '../../access/masked-rows.ts';
 import { rowFilter } from '../../access/row-filter.ts';
 import { scopedTopology } from '../../access/topology-view.ts';
 import type { Config } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
-import type { MortarEvent } from '../../events/event.ts';
 import { usToIso } from '../../events/time.ts';
 import type { FlowDef } from '../../process/flows/definition.ts';
 import { topology } from '../../process/topology/topology.ts';
@@ -48,10 +48,11 @@ export function flowRoutes(
     return flows.filter((f) => flowListed(scope, f.name));
   };
   /** The identity's scope of a dataset as `and <predicate>` over alias t (empty when it sees all). */
-  const scoped = (c: Context, dataset: CockpitDataset): Sql => {
-    const p = cockpitFilter(identityOf(c), dataset, flows, d);
+  const scoped = (c: Context): Sql => {
+    const p = cockpitFilter(identityOf(c), 'flow_alerts', flows, d);
     return p ? sql` and ${p}` : sql.empty;
   };
+  const viewOf = (c: Context) => new FlowView(identityOf(c), flows);
   const flowOf = (c: Context) => {
     const f = listed(c).find((x) => x.name === c.req.param('name'));
     if (!f) {
@@ -89,7 +90,8 @@ export function flowRoutes(
     const r = range(c);
     const ready = await tablesExist();
     const body: FlowsResponse = { from: usToIso(r.fromUs), to: usToIso(r.toUs), flows: [] };
-    const inScope = scoped(c, 'flow_alerts');
+    const inScope = scoped(c);
+    const view = viewOf(c);
     for (const f of listed(c)) {
       const counts: FlowsResponse['flows'][number]['counts'] = {};
       let e2e: FlowsResponse['flows'][number]['e2e'] = {};
@@ -99,11 +101,14 @@ export function flowRoutes(
         )) {
           counts[String(row.state) as AlertState] = Number(row.n);
         }
-        const [p] = await warehouse.query(
-          sql`select ${d.quantile(id('e2e_us'), 0.5)} as p50, ${d.quantile(id('e2e_us'), 0.95)} as p95, ${d.quantile(id('e2e_us'), 0.99)} as p99, max(e2e_us) as mx
+        // e2e spans step times: hidden when some declared step may be in a hidden subsystem
+        const [p] = !view.e2eShown(f)
+          ? []
+          : await warehouse.query(
+              sql`select ${d.quantile(id('e2e_us'), 0.5)} as p50, ${d.quantile(id('e2e_us'), 0.95)} as p95, ${d.quantile(id('e2e_us'), 0.99)} as p99, max(e2e_us) as mx
             from ${id('flow_alerts')} as t where ${r.where(f.name)} and e2e_us is not null${inScope}`,
-        );
-        e2e = { p50: ms(p?.p50), p95: ms(p?.p95), p99: ms(p?.p99), max: ms(p?.mx) };
+            );
+        if (p) e2e = { p50: ms(p?.p50), p95: ms(p?.p95), p99: ms(p?.p99), max: ms(p?.mx) };
       }
       body.flows.push({
         name: f.name,
@@ -141,12 +146,13 @@ export function flowRoutes(
     const r = range(c);
     const body: FlowHopsResponse = { flow: f.name, hops: [] };
     if (!(await tablesExist())) return c.json(body);
+    const hopScope = viewOf(c).hopFilter(d);
     const rows = await warehouse.query(
       sql`select from_step, to_step, count(*) as n, ${d.quantile(id('latency_us'), 0.5)} as p50, ${d.quantile(id('latency_us'), 0.95)} as p95,
           ${d.quantile(id('latency_us'), 0.99)} as p99, max(latency_us) as mx, sum(case when breach then 1 else 0 end) as breaches,
           sum(case when latency_us < 0 then 1 else 0 end) as negative,
           string_agg(distinct from_component, ',') as fc, string_agg(distinct to_component, ',') as tc
-        from ${id('flow_hops')} as t where ${r.where(f.name)}${scoped(c, 'flow_hops')} group by from_step, to_step`,
+        from ${id('flow_hops')} as t where ${r.where(f.name)}${hopScope ? sql` and ${hopScope}` : sql.empty} group by from_step, to_step`,
     );
     const order = new Map(f.steps.map((s) => [s.name, s.index]));
     rows.sort((a, b) => order.get(String(a.to_step))! - order.get(String(b.to_step))!);
@@ -188,7 +194,7 @@ export function flowRoutes(
     const body: FlowAlertsResponse = { flow: f.name, total: 0, limit, offset, rows: [] };
     if (!(await tablesExist())) return c.json(body);
     const base: Sql = states ? sql`${r.where(f.name)} and state in (${sql.list(states)})` : r.where(f.name);
-    const where = sql`${base}${scoped(c, 'flow_alerts')}`;
+    const where = sql`${base}${scoped(c)}`;
     const [count] = await warehouse.query(
       sql`select count(*) as n from ${id('flow_alerts')} as t where ${where}`,
     );
@@ -202,27 +208,21 @@ export function flowRoutes(
         )
       : [];
     body.total = Number(count?.n ?? 0);
-    const shown = stepShown(identityOf(c), flows);
-    body.rows = alerts.map((a) => ({
-      root: String(a.root),
-      start: usToIso(Number(a.root_us)),
-      state: String(a.state) as AlertState,
-      e2eMs: ms(a.e2e_us),
-      missing: a.missing === null ? undefined : String(a.missing),
-      gaps: Number(a.gaps),
-      steps: steps
-        .filter((s) => s.root === a.root)
-        .map((s) => {
-          const component = s.component === null ? undefined : String(s.component);
-          const named = shown(f.name, String(s.step), component);
-          return {
-            step: String(s.step),
-            ts: usToIso(Number(s.t_us)),
-            component: named ? component : undefined,
-            eventId: named && s.event_id !== null ? String(s.event_id) : undefined,
-          };
-        }),
-    }));
+    const view = viewOf(c);
+    body.rows = alerts.map((a) => {
+      const mine = steps.filter((s) => s.root === a.root).map(stepRow);
+      const { steps: shown, hidden } = view.listSteps(f, mine);
+      return {
+        root: String(a.root),
+        start: usToIso(Number(a.root_us)),
+        state: String(a.state) as AlertState,
+        e2eMs: view.alertE2eShown(f, mine) ? ms(a.e2e_us) : undefined,
+        missing: a.missing === null ? undefined : String(a.missing),
+        gaps: Number(a.gaps),
+        steps: shown.map((s) => ({ ...s, ts: usToIso(s.ts) })),
+        hiddenSteps: hidden.length ? hidden : undefined,
+      };
+    });
     return c.json(body);
   });
 
@@ -231,49 +231,45 @@ export function flowRoutes(
     const root = c.req.param('root');
     const [alert] = (await tablesExist())
       ? await warehouse.query(
-          sql`select root, root_us, state, e2e_us, missing from ${id('flow_alerts')} as t where flow = ${f.name} and root = ${root}${scoped(c, 'flow_alerts')} order by root_us desc limit 1`,
+          sql`select root, root_us, state, e2e_us, missing from ${id('flow_alerts')} as t where flow = ${f.name} and root = ${root}${scoped(c)} order by root_us desc limit 1`,
         )
       : [];
     if (!alert)
       throw new UserError('not_found', `no alert "${root}" in flow "${f.name}"`, [
         { where: 'path.root', message: 'unknown alert', hint: 'list alerts with /api/flows/NAME/alerts' },
       ]);
-    const steps = await warehouse.query(
-      sql`select step, t_us, component, event_id from ${id('flow_steps')} where flow = ${f.name} and root = ${root} and root_us = ${Number(alert.root_us)}`,
-    );
-    const ids = steps.map((s) => s.event_id).filter((x): x is string => typeof x === 'string');
+    const steps = (
+      await warehouse.query(
+        sql`select step, t_us, component, event_id from ${id('flow_steps')} where flow = ${f.name} and root = ${root} and root_us = ${Number(alert.root_us)}`,
+      )
+    ).map(stepRow);
+    const view = viewOf(c);
+    // only the lines of shown steps are read, and those still pass the events scope and masks
+    const ids = view.shownEventIds(f, steps);
     const restrict = rowFilter(identityOf(c), 'events', d);
     const events = ids.length
       ? (await warehouse.events({ ids, limit: ids.length, offset: 0, restrict })).rows
       : [];
-    const byStep = new Map(steps.map((s) => [String(s.step), s]));
     const masks = identityOf(c).masksOf('events');
-    const masked = (e: MortarEvent) => maskEvent(e, masks);
-    const shown = stepShown(identityOf(c), flows);
     const body: FlowAlertResponse = {
       flow: f.name,
       root,
       start: usToIso(Number(alert.root_us)),
       state: String(alert.state) as AlertState,
-      e2eMs: ms(alert.e2e_us),
+      e2eMs: view.alertE2eShown(f, steps) ? ms(alert.e2e_us) : undefined,
       missing: alert.missing === null ? undefined : String(alert.missing),
-      steps: f.steps.map((st) => {
-        const row = byStep.get(st.name);
-        const parent = st.parent === undefined ? undefined : byStep.get(f.steps[st.parent]!.name);
-        const latencyMs = row && parent ? (Number(row.t_us) - Number(parent.t_us)) / 1000 : undefined;
-        const e = events.find((x) => x.id === row?.event_id);
-        const component =
-          row?.component === null || row?.component === undefined ? undefined : String(row.component);
-        return {
-          step: st.name,
-          ts: row ? usToIso(Number(row.t_us)) : undefined,
-          component: shown(f.name, st.name, component) ? component : undefined,
-          latencyMs,
-          slaMs: ms(st.slaUs),
-          breach: latencyMs !== undefined && st.slaUs !== undefined ? latencyMs * 1000 > st.slaUs : undefined,
-          event: e ? { ...masked(e), ts: usToIso(e.ts), receivedAt: usToIso(e.receivedAt) } : undefined,
-        };
-      }),
+      steps: view.detailSteps(f, steps, events).map((s) => ({
+        step: s.step,
+        ts: s.tUs === undefined ? undefined : usToIso(s.tUs),
+        component: s.component,
+        latencyMs: s.latencyMs,
+        slaMs: ms(f.steps.find((x) => x.name === s.step)!.slaUs),
+        breach: s.breach,
+        hidden: s.hidden,
+        event: s.event
+          ? { ...maskEvent(s.event, masks), ts: usToIso(s.event.ts), receivedAt: usToIso(s.event.receivedAt) }
+          : undefined,
+      })),
     };
     return c.json(body);
   });

@@ -14,7 +14,9 @@ import { parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar user <action> [options] -c FILE
 
-  add NAME --role R [--role R ...] [--attr KEY=VALUE ...] [--password-stdin]
+  add NAME --role R [--role R ...] [--attr KEY=VALUE ...] [--password-stdin | --no-password]
+                                          --no-password: the user signs in only through OIDC
+                                          (needs access.oidc.roles_from: store)
   passwd NAME [--password-stdin]          set a new password (ends the user's sessions)
   disable NAME | enable NAME              a disabled user cannot sign in; sessions end, tokens are revoked
   roles NAME --role R [--role R ...]      replace the user's roles
@@ -78,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
       name: { type: 'string' },
       expires: { type: 'string' },
       'password-stdin': { type: 'boolean' },
+      'no-password': { type: 'boolean' },
     },
     HELP,
   );
@@ -139,11 +142,40 @@ export async function run(argv: string[]): Promise<number> {
               hint: `mortar user passwd ${name} or mortar user roles ${name}`,
             },
           ]);
-        const password = await readPassword(v['password-stdin'] === true);
-        checkPasswordPolicy(password);
-        store.addUser({ name, passwordHash: await hashPassword(password), roles: rs, attrs }, now);
-        audit('user_add', name, { roles: rs, attrs });
-        console.log(`added ${name} (${rs.join(', ')})`);
+        const noPassword = v['no-password'] === true;
+        if (noPassword && v['password-stdin'] === true)
+          throw new UserError('bad_request', '--no-password and --password-stdin contradict each other', [
+            { where: '--no-password', message: 'with --password-stdin', hint: 'give one of them' },
+          ]);
+        // Without a password the only way in is OIDC looking the user up in this store; with
+        // roles_from: claim (or no OIDC) such a user could never sign in.
+        if (noPassword && settings.oidc?.rolesFrom !== 'store')
+          throw new UserError(
+            'bad_request',
+            'a user without a password signs in only through OIDC with access.oidc.roles_from: store, which this configuration does not set',
+            [
+              {
+                where: '--no-password',
+                message: settings.oidc ? `roles_from: ${settings.oidc.rolesFrom}` : 'no access.oidc',
+                hint: 'configure access.oidc with roles_from: store, or add the user with a password',
+              },
+            ],
+          );
+        let passwordHash: string | null = null;
+        if (!noPassword) {
+          const password = await readPassword(v['password-stdin'] === true);
+          checkPasswordPolicy(password);
+          passwordHash = await hashPassword(password);
+        }
+        store.addUser({ name, passwordHash, roles: rs, attrs }, now);
+        audit('user_add', name, {
+          roles: rs,
+          attrs,
+          ...(noPassword ? { password: '(none: oidc only)' } : {}),
+        });
+        console.log(
+          `added ${name} (${rs.join(', ')})${noPassword ? ', without a password: signs in through OIDC' : ''}`,
+        );
         if (!settings.enabled)
           console.error(
             'note: access.enabled is false in this configuration, so sign-in is not required yet',
