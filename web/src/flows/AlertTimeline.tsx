@@ -48,11 +48,12 @@ function TimelineStep({
   last: boolean;
 }) {
   const seen = s.ts !== undefined;
+  const hidden = Boolean(s.hidden);
   const subsystem = s.event?.subsystem ?? (def ? stepSubsystem(def) : undefined);
   const type = s.event?.type ?? (def ? [def.type].flat().filter(Boolean).join(' | ') : undefined);
   const cls = [
     'timeline__step',
-    seen ? 'is-seen' : 'is-missing',
+    seen ? 'is-seen' : hidden ? 'is-hidden' : 'is-missing',
     s.breach ? 'is-breach' : '',
     def?.optional ? 'is-optional' : '',
   ]
@@ -64,6 +65,7 @@ function TimelineStep({
       data-testid="timeline-step"
       data-step={s.step}
       data-seen={seen}
+      data-hidden={hidden}
       data-breach={Boolean(s.breach)}
     >
       <div className="timeline__rail" aria-hidden="true">
@@ -91,7 +93,7 @@ function TimelineStep({
             {seen ? (
               <span className="timeline__time mono">{formatTime(s.ts!)}</span>
             ) : (
-              <span className="timeline__time">not seen</span>
+              <span className="timeline__time">{hidden ? 'hidden' : 'not seen'}</span>
             )}
           </div>
         </div>
@@ -117,6 +119,10 @@ function TimelineStep({
           </>
         ) : seen ? (
           <p className="timeline__note">The stored event of this step is no longer available.</p>
+        ) : hidden ? (
+          <p className="timeline__note">
+            This step happened in a subsystem you may not see: its time, component and event are hidden.
+          </p>
         ) : (
           <p className="timeline__note">{missingText(s, def, alert)}</p>
         )}

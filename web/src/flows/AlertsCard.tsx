@@ -69,7 +69,7 @@ export function AlertsCard(props: AlertsCardProps) {
       key: 'path',
       header: 'Path',
       width: `${Math.max(120, flow.steps.length * 18 + 24)}px`,
-      render: (r) => <StepDots path={alertPath(flow.steps, r.steps)} />,
+      render: (r) => <StepDots path={alertPath(flow.steps, r.steps, r.hiddenSteps)} />,
     },
     {
       key: 'e2e',

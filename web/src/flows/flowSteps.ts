@@ -6,6 +6,8 @@ export interface PathStep {
   name: string;
   def: FlowStepInfo;
   seen: boolean;
+  /** It happened in a subsystem hidden from the user: named only, neither seen nor missing. */
+  hidden: boolean;
   ts?: string;
   component?: string;
   /** From the step it follows (`after`), when both were seen. */
@@ -16,8 +18,10 @@ export interface PathStep {
 export function alertPath(
   defs: FlowStepInfo[],
   steps: FlowAlertsResponse['rows'][number]['steps'],
+  hiddenSteps: readonly string[] = [],
 ): PathStep[] {
   const byName = new Map(steps.map((s) => [s.step, s]));
+  const hidden = new Set(hiddenSteps);
   return defs.map((def) => {
     const s = byName.get(def.name);
     const parent = def.after ? byName.get(def.after) : undefined;
@@ -26,6 +30,7 @@ export function alertPath(
       name: def.name,
       def,
       seen: s !== undefined,
+      hidden: hidden.has(def.name),
       ts: s?.ts,
       component: s?.component,
       latencyMs,
