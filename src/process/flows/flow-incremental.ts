@@ -6,6 +6,11 @@
 // the read position, changes in one transaction, and every merge is idempotent (the earliest time
 // per step wins), so a crash or a re-read of the same events never double counts.
 //
+// Cost per run follows the new events: margin events an earlier run already took are skipped by
+// id (a temp table on the writer connection; lost on restart, then simply re-read), and the stored
+// rows are found through the touched alerts' (root, root_us) from one pass over flow_alerts, so the
+// scans of flow_steps and flow_hops skip (zone maps) the blocks outside those alerts' start times.
+//
 // Bounded work per run: at most `maxEvents` new events (the rest waits for the next run:
 // `deferred`), at most `maxTimers` alerts re-checked for time outs (`overflow`), and at most
 // `maxPending` step events waiting for their bridge (older than the horizon: `dropped`).
@@ -51,6 +56,11 @@ const T = {
   old: id('flow_inc_old'),
   events: id('flow_inc_events'),
   work: id('flow_inc_work'),
+  known: id('flow_inc_known'),
+  gone: id('flow_inc_gone'),
+  stored: id('flow_inc_stored'),
+  seen: id('flow_inc_seen'),
+  seenNext: id('flow_inc_seen_next'),
 };
 
 export async function processIncrement(
@@ -106,7 +116,6 @@ export async function processIncrement(
   // that are never read, so a run's cost follows the window, not the history kept.
   const loUs = Math.min(Number(head!.lo ?? nowUs), nowUs) - 2 * flow.horizonUs - o.skewUs;
   const recent = sql`root_us >= ${loUs}`;
-  const recentOf = (alias: string) => sql`${sql.id(alias, 'root_us')} >= ${loUs}`;
   const key = (k: string) => d.mapValue(id('keys'), k);
   const rootKey = flow.steps[0]!.key;
   const bridges = new Map<string, string>();
@@ -146,11 +155,10 @@ export async function processIncrement(
     }),
   ];
   const maxTimers = o.maxTimers ?? 500_000;
-  const timers = sql`select root, root_us from ${id('flow_alerts')} where flow = ${f} and ${recent} and (
-      (state = 'in_flight' and root_us <= ${nowUs - flow.deadlineUs}) or (state = 'stuck' and root_us <= ${nowUs - flow.horizonUs}))`;
+  const due = sql`(state = 'in_flight' and root_us <= ${nowUs - flow.deadlineUs}) or (state = 'stuck' and root_us <= ${nowUs - flow.horizonUs})`;
   const fromSteps = (st: FlowStep) =>
-    sql`select s.root as root, s.t_us as t, s.component as c, s.event_id as e from ${id('flow_steps')} as s
-        where s.flow = ${f} and ${recentOf('s')} and s.step_index = ${st.index} and s.root in (select root from ${T.dirty})
+    sql`select s.root as root, s.t as t, s.c as c, s.e as e from ${T.stored} as s
+        where s.si = ${st.index} and s.root in (select root from ${T.dirty})
       union all select root, us as t, c, e from ${T.fresh} where si = ${st.index}`;
   const pivot = sql.join(
     flow.steps.map((st) => sql`max(case when si = ${st.index} then w_us end) as ${id(`w${st.index}`)}`),
@@ -172,10 +180,22 @@ export async function processIncrement(
   const stale = sql`us < ${nowUs - flow.horizonUs}`;
   const maxPending = o.maxPending ?? 1_000_000;
 
+  // Events inside the re-read margin that an earlier run already took are skipped (`seen`: their
+  // ids, kept on the writer connection for the margin). Only an optimisation: re-reading them would
+  // change nothing, and after a restart or a moved read position (`upto` differs) all are read again.
+  const prevUs = prog ? Number(prog.received_us) : undefined;
+  const keepFromUs = untilUs - marginUs;
+  const unseen =
+    prevUs === undefined
+      ? sql``
+      : sql`and not exists (select 1 from ${T.seen} as z
+          where z.flow = ${f} and z.upto = ${prevUs} and z.id = ev.${id('id')} and z.r = ${d.epochUs(sql.id('ev', 'received_at'))})`;
+
   const statements: Sql[] = [
+    sql`create temp table if not exists ${T.seen} (flow varchar not null, id varchar not null, r bigint not null, upto bigint not null)`,
     // One scan of the new events; everything below reads this copy.
-    sql`create or replace temp table ${T.events} as select ${id('id')}, subsystem, component, kind, type, keys, attrs, ${us} as us
-      from ${id('events')} where ${recv}`,
+    sql`create or replace temp table ${T.events} as select ${id('id')}, subsystem, component, kind, type, keys, attrs, ${us} as us, ${rus} as r
+      from ${id('events')} as ev where ${recv} ${unseen}`,
     sql`create or replace temp table ${T.cand} as ${sql.join(stepRows, sql` union all `)}
       union all select si, kn, v, us, c, e from ${id('flow_pending')} where flow = ${f}`,
     ...(pairRows.length
@@ -190,18 +210,27 @@ export async function processIncrement(
     sql`delete from ${id('flow_pending')} where flow = ${f}`,
     sql`insert into ${id('flow_pending')} select ${f}, si, kn, v, us, c, e from (
         select distinct si, kn, v, us, c, e from ${unresolved} and not (${stale}) order by us desc limit ${maxPending}) as p`,
+    // The stored alerts this run may touch, from one pass over the window of flow_alerts (one row
+    // per alert): those of the new steps, and those whose deadline or horizon has passed in event
+    // time ("due", re-checked, at most maxTimers). Their (root, root_us) then find their steps and
+    // hops: a join on root_us lets the engine skip the stored blocks outside their time range.
+    sql`create or replace temp table ${T.known} as select root, root_us, (${due}) as due from ${id('flow_alerts')}
+      where flow = ${f} and ${recent} and (${due} or root in (select root from ${T.res} where root is not null))`,
+    sql`create or replace temp table ${T.stored} as select s.root, s.step_index as si, s.t_us as t, s.component as c, s.event_id as e
+      from ${id('flow_steps')} as s where s.flow = ${f} and (s.root, s.root_us) in (select root, root_us from ${T.known})`,
     // Only step times that are new or earlier than the stored ones change an alert (events read
-    // again inside the margin do not).
+    // again do not).
     sql`create or replace temp table ${T.fresh} as select x.root, x.si, x.us, x.c, x.e from ${T.res} as x
-      where x.root is not null and not exists (select 1 from ${id('flow_steps')} as s
-        where s.flow = ${f} and ${recentOf('s')} and s.root = x.root and s.step_index = x.si and s.t_us <= x.us)`,
+      where x.root is not null and not exists (select 1 from ${T.stored} as s
+        where s.root = x.root and s.si = x.si and s.t <= x.us)`,
     // A step of an alert that started before the window (more than two horizons earlier) is too
     // late to count, as in the batch path: counted as dropped, never a second row for that alert.
     sql`create or replace temp table ${T.old} as select distinct x.root from ${T.fresh} as x
       where exists (select 1 from ${id('flow_alerts')} as a where a.flow = ${f} and a.root = x.root and a.root_us < ${loUs})`,
     sql`delete from ${T.fresh} where root in (select root from ${T.old})`,
     sql`create or replace temp table ${T.dirty} as select distinct root from ${T.fresh}
-      union select root from (${timers} order by root_us limit ${maxTimers}) as tm`,
+      union select root from (select root from ${T.known} where due order by root_us limit ${maxTimers}) as tm`,
+    sql`create or replace temp table ${T.gone} as select root, root_us from ${T.known} where root in (select root from ${T.dirty})`,
     sql`insert into ${id('flow_marks')} ${sql.join(marks, sql` union all `)}`,
     sql`create or replace temp table ${T.work} as select si, max(w_us) as w_us from ${id('flow_marks')} where flow = ${f} group by si`,
     sql`delete from ${id('flow_marks')} where flow = ${f}`,
@@ -210,14 +239,19 @@ export async function processIncrement(
     ...replaceFromWork(
       flow,
       T.work,
-      sql`flow = ${f} and ${recent} and root in (select root from ${T.dirty})`,
+      sql`flow = ${f} and (root, root_us) in (select root, root_us from ${T.gone})`,
     ),
     sql`delete from ${id('flow_keys')} where flow = ${f} and t_us < ${nowUs - 2 * flow.horizonUs - o.skewUs}`,
     sql`create or replace temp table ${T.cand} as select
         ${prog ? Number(prog.dropped) : 0} + (select count(distinct e) from ${unresolved} and ${stale})
           + (select count(*) from ${T.old}) as dropped,
-        ${prog ? Number(prog.overflow) : 0} + greatest((select count(*) from (${timers}) as a) - ${maxTimers}, 0)
+        ${prog ? Number(prog.overflow) : 0} + greatest((select count(*) from ${T.known} where due) - ${maxTimers}, 0)
           + greatest((select count(distinct e) from ${unresolved} and not (${stale})) - ${maxPending}, 0) as overflow`,
+    sql`create or replace temp table ${T.seenNext} as
+      ${prevUs === undefined ? sql`` : sql`select id, r from ${T.seen} where flow = ${f} and upto = ${prevUs} and r >= ${keepFromUs} union all`}
+      select ${id('id')}, r from ${T.events} where r >= ${keepFromUs}`,
+    sql`delete from ${T.seen} where flow = ${f}`,
+    sql`insert into ${T.seen} select ${f}, id, r, ${untilUs} from ${T.seenNext}`,
     sql`delete from ${id('flow_progress')} where flow = ${f}`,
     sql`insert into ${id('flow_progress')} select ${f}, ${untilUs}, ${nowUs}, dropped, overflow, ${deferred},
       (select count(*) from ${T.dirty}) from ${T.cand}`,
@@ -228,6 +262,10 @@ export async function processIncrement(
     sql`drop table ${T.fresh}`,
     sql`drop table ${T.old}`,
     sql`drop table ${T.events}`,
+    sql`drop table ${T.known}`,
+    sql`drop table ${T.gone}`,
+    sql`drop table ${T.stored}`,
+    sql`drop table ${T.seenNext}`,
     ...(pairRows.length ? [sql`drop table ${T.pairs}`] : []),
   ];
   await warehouse.execute(statements);

@@ -44,8 +44,11 @@ export function startFlowRunner(
 ): FlowRunner {
   const stats: FlowRunnerStats = { runs: 0, failures: 0, results: [] };
   let ready: Promise<void> | undefined;
+  const intervalMs = opts.intervalMs ?? 1000;
+  let behind = false; // a failed run never repeats at once
 
   const run = async () => {
+    behind = false;
     ready ??= ensureFlowTables(warehouse);
     await ready;
     const started = performance.now();
@@ -62,13 +65,19 @@ export function startFlowRunner(
     }
     stats.runs++;
     stats.lastRunMs = performance.now() - started;
+    behind =
+      (stats.lastRunMs >= intervalMs && results.some((r) => r.events > 0)) ||
+      results.some((r, i) => r.deferred > (stats.results[i]?.deferred ?? r.deferred));
     const nows = results.flatMap((r) => (r.nowUs === undefined ? [] : [r.nowUs]));
     if (nows.length) stats.lastNowUs = Math.min(...nows);
     stats.results = results;
   };
 
   const loop = startPeriodic(run, {
-    intervalMs: opts.intervalMs ?? 1000,
+    intervalMs,
+    // A run that read events for a whole interval (or left some for later) means more are waiting
+    // already: the next run starts at once rather than at the next tick (an idle run never repeats).
+    again: () => behind,
     stats,
     onError: opts.onError,
     enabled: flows.length > 0,
