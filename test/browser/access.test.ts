@@ -1,7 +1,7 @@
 // Sign-in in the browser against `mortar serve` with access control on: the login page, a wrong
 // password's message, a viewer's menu without raw lines or administration, personal API tokens,
 // sign-out, and an admin's users page with "view as" (and the way back) and the audit log.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +15,8 @@ import {
   launchBrowser,
   ROOT,
   screenshotPath,
+  startServe,
   stopProcess,
-  waitForUrl,
 } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mortar-browser-access-'));
@@ -44,15 +44,7 @@ beforeAll(async () => {
   store.close();
   const port = await freePort();
   url = `http://127.0.0.1:${port}/`;
-  child = spawn(
-    process.execPath,
-    ['bin/mortar.js', 'serve', '-c', join(dir, 'mortar.yaml'), '--port', String(port)],
-    {
-      cwd: ROOT,
-      stdio: 'ignore',
-    },
-  );
-  await waitForUrl(`${url}api/auth/me`, 60_000, () => child.exitCode === null);
+  child = await startServe(join(dir, 'mortar.yaml'), port);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -116,6 +116,24 @@ export async function startDemo(): Promise<Demo> {
   return { url, output: () => out, dataDir: data, stop };
 }
 
+/**
+ * Starts `node bin/mortar.js serve -c CONFIG` on `port` and waits until it answers `/api/auth/me`
+ * (it is up and its access settings are loaded). The caller stops it with stopProcess.
+ */
+export async function startServe(
+  config: string,
+  port: number,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/mortar.js', 'serve', '-c', config, '--port', String(port)], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: { ...process.env, ...env },
+  });
+  await waitForUrl(`http://127.0.0.1:${port}/api/auth/me`, 60_000, () => child.exitCode === null);
+  return child;
+}
+
 /** SIGINT, then SIGKILL if the process has not exited within `graceMs`. */
 export async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -2,7 +2,7 @@
 // <provider>" when access.oidc is configured; the button goes through the provider (a small one on
 // loopback, test/access/oidc-provider.ts) and back into the app signed in; a person the provider
 // knows but whose groups grant no Mortar role comes back to the sign-in page with the reason.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +15,8 @@ import {
   launchBrowser,
   ROOT,
   screenshotPath,
+  startServe,
   stopProcess,
-  waitForUrl,
 } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mortar-browser-oidc-'));
@@ -47,12 +47,7 @@ access:
     role_map: {operators: viewer}
 `,
   );
-  child = spawn(
-    process.execPath,
-    ['bin/mortar.js', 'serve', '-c', join(dir, 'mortar.yaml'), '--port', String(port)],
-    { cwd: ROOT, stdio: 'ignore', env: { ...process.env, MORTAR_WEB_OIDC_SECRET: 'web-secret' } },
-  );
-  await waitForUrl(`${url}api/auth/me`, 60_000, () => child.exitCode === null);
+  child = await startServe(join(dir, 'mortar.yaml'), port, { MORTAR_WEB_OIDC_SECRET: 'web-secret' });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (e) => errors.push(String(e)));
