@@ -7,6 +7,7 @@
 import type { ExampleOrigin, Viewer } from '../process/catalog/examples.ts';
 import { isFreeText, maskFor, maskValue } from '../reports/field-masks.ts';
 import type { Identity } from '../reports/secure.ts';
+import { valuesOf } from './cockpit-scopes.ts';
 import { rowInScope } from './scopes.ts';
 
 const hidden = () => null;
@@ -20,9 +21,7 @@ export function exampleViewer(identity: Identity): Viewer {
     roles: identity.roles,
     sees: (o: ExampleOrigin) =>
       scope.all ||
-      rowInScope(scope, (d) =>
-        d === 'subsystem' ? o.subsystem : d === 'pipeline' ? o.pipeline : d === 'type' ? o.type : undefined,
-      ),
+      rowInScope(scope, valuesOf({ subsystem: o.subsystem, pipeline: o.pipeline, type: o.type })),
     shown: (o: ExampleOrigin) => {
       if (masks.length === 0) return itself;
       const m = maskFor(masks, o.field);

@@ -7,6 +7,7 @@
 // pipelines (commit queue, parse pool) and the reload report are left out for a scoped identity.
 import type { Config } from '../config/load.ts';
 import type { Identity } from '../reports/secure.ts';
+import { valuesOf } from './cockpit-scopes.ts';
 import { rowInScope } from './scopes.ts';
 
 export interface PipelineVisibility {
@@ -29,15 +30,11 @@ export function pipelineVisibility(identity: Identity, config: Config): Pipeline
   const events = identity.scopeOf('events');
   const dead = identity.scopeOf('dead_letters');
   const sees = (pipeline: string) =>
-    events.all ||
-    rowInScope(events, (d) =>
-      d === 'pipeline' ? pipeline : d === 'subsystem' ? fixedSubsystem(config, pipeline) : undefined,
-    );
+    events.all || rowInScope(events, valuesOf({ pipeline, subsystem: fixedSubsystem(config, pipeline) }));
   return {
     all: events.all && dead.all,
     sees,
-    seesDeadLetters: (pipeline) =>
-      sees(pipeline) && (dead.all || rowInScope(dead, (d) => (d === 'pipeline' ? pipeline : undefined))),
+    seesDeadLetters: (pipeline) => sees(pipeline) && (dead.all || rowInScope(dead, valuesOf({ pipeline }))),
   };
 }
 
