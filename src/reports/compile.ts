@@ -104,17 +104,16 @@ function measureExpr(
       // ClickHouse answers NULL, not 0, for a group whose values are all NULL (an absent
       // attribute or key); coalesce gives DuckDB's (and SQL's) 0 on both engines.
       return sql`coalesce(count(distinct ${of()}), 0)`;
-    // Over no values SQL's sum/min/max are NULL, but ClickHouse's are the column type's default
-    // (0, or 1970 for a time) for a non-Nullable column; the count guard makes both engines NULL.
-    // (avg and the percentiles give NaN there, which cell() already turns into null.)
+    // Over no values sum/min/max are NULL on every engine (nullOverNone: ClickHouse needs a guard);
+    // avg and the percentiles give NaN there, which cell() already turns into null.
     case 'sum':
-      return sql`(case when count(${of()}) = 0 then null else sum(${of()}) end)`;
+      return ctx.d.nullOverNone(sql`sum(${of()})`, of());
     case 'avg':
       return sql`avg(${of()})`;
     case 'min':
-      return sql`(case when count(${of()}) = 0 then null else min(${of()}) end)`;
+      return ctx.d.nullOverNone(sql`min(${of()})`, of());
     case 'max':
-      return sql`(case when count(${of()}) = 0 then null else max(${of()}) end)`;
+      return ctx.d.nullOverNone(sql`max(${of()})`, of());
     case 'p50':
     case 'p95':
     case 'p99':

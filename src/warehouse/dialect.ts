@@ -32,6 +32,11 @@ export interface Dialect {
   argMin(value: SqlNode, by: SqlNode): Sql;
   /** Condition: `value` is among the rows of `subquery` (evaluated once, also across shards). */
   inSubquery(value: SqlNode, subquery: Sql): Sql;
+  /**
+   * An aggregate (sum, min, max) of `value` that is NULL over no values, as SQL says. ClickHouse
+   * gives a non-Nullable column's default there (0, or 1970 for a time) and needs a guard.
+   */
+  nullOverNone(aggregate: Sql, value: SqlNode): Sql;
   /** Expression: the number of Unicode code points of a text. */
   textLength(value: SqlNode): Sql;
   /** Expression: the first `chars` Unicode code points of a text. */

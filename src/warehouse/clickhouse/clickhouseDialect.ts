@@ -71,6 +71,10 @@ export const clickhouseDialect: Dialect = Object.freeze({
     return sql`${value} global in (${subquery})`;
   },
 
+  nullOverNone(aggregate: Sql, value: SqlNode) {
+    return sql`(case when count(${value}) = 0 then null else ${aggregate} end)`;
+  },
+
   textLength(value: SqlNode) {
     return sql`lengthUTF8(${value})`;
   },

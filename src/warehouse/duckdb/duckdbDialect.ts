@@ -74,6 +74,10 @@ export const duckdbDialect: Dialect = Object.freeze({
     return sql`${value} in (${subquery})`;
   },
 
+  nullOverNone(aggregate: Sql) {
+    return aggregate;
+  },
+
   // length and substring count code points (not bytes, not grapheme clusters), as the JS side does.
   textLength(value: SqlNode) {
     return sql`length(${value})`;
