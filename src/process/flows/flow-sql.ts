@@ -57,7 +57,7 @@ export function matchSql(d: Dialect, m: EventMatch): Sql {
 }
 
 /** For every key name other than the root's: the key it bridges to (the emitting step's own key). */
-function bridges(flow: FlowDef): Map<string, string> {
+export function bridges(flow: FlowDef): Map<string, string> {
   const out = new Map<string, string>();
   for (const st of flow.steps) if (st.out !== st.key && !out.has(st.out)) out.set(st.out, st.key);
   return out;
@@ -82,6 +82,35 @@ export function unreachableKeys(flow: FlowDef): string[] {
       return true;
     })
     .map((st) => `step "${st.name}" is keyed by ${st.key}, which no earlier step bridges to ${root} (emits)`);
+}
+
+/**
+ * One watermark per step, read from the events: the newest (corrected) event time of its
+ * subsystem, as column w{i}.
+ */
+export function markColumns(d: Dialect, flow: FlowDef): Sql[] {
+  const eventUs = correctedUs(d, flow.clock);
+  return flow.steps.map((st) => {
+    const sub = typeof st.match.subsystem === 'string' ? st.match.subsystem : undefined;
+    const seen =
+      sub === undefined
+        ? sql`max(${eventUs})`
+        : sql`max(case when ${col('subsystem')} = ${sub} then ${eventUs} end)`;
+    return sql`${seen} as ${sql.id(`w${st.index}`)}`;
+  });
+}
+
+/**
+ * The step's watermark wm{i}: m.w{i}, or `now - idle` when that is later, unless the step's
+ * subsystem is still catching up (its silence means nothing yet).
+ */
+export function watermarkColumn(st: FlowStep, w: FlowWindow): Sql {
+  const lagging = new Set(w.lagging ?? []);
+  const subs = st.match.subsystem === undefined ? [...lagging] : [st.match.subsystem].flat();
+  // Typed: ClickHouse finds no common type for a signed column and a large unsigned literal.
+  const floor = sql`cast(${subs.some((x) => lagging.has(x)) ? 0 : w.nowUs - w.idleUs} as Int64)`;
+  const seen = sql`coalesce(m.${sql.id(`w${st.index}`)}, 0)`;
+  return sql`case when ${seen} > ${floor} then ${seen} else ${floor} end as ${sql.id(`wm${st.index}`)}`;
 }
 
 /** The per-alert query: root, per step t{i} (µs, NULL if unseen), c{i}, e{i}; root_us, state, e2e_us, missing, gaps. */
@@ -130,24 +159,8 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow, src?: Ste
       select root, min(t) as t, ${d.argMin(col('c'), col('t'))} as c, ${d.argMin(col('e'), col('t'))} as e
       from (${from}) as x where root is not null group by root)`;
 
-  // One watermark per step: the newest event time of its subsystem, or `now - idle` when that is later.
-  const marks = flow.steps.map((st) => {
-    const sub = typeof st.match.subsystem === 'string' ? st.match.subsystem : undefined;
-    const seen =
-      sub === undefined
-        ? sql`max(${eventUs})`
-        : sql`max(case when ${col('subsystem')} = ${sub} then ${eventUs} end)`;
-    return sql`${seen} as ${sql.id(`w${st.index}`)}`;
-  });
-  const lagging = new Set(w.lagging ?? []);
-  const floorOf = (st: FlowStep) => {
-    const subs = st.match.subsystem === undefined ? [...lagging] : [st.match.subsystem].flat();
-    return subs.some((x) => lagging.has(x)) ? 0 : w.nowUs - w.idleUs;
-  };
-  const watermark = (st: FlowStep) => {
-    const seen = sql`coalesce(m.${sql.id(`w${st.index}`)}, 0)`;
-    return sql`case when ${seen} > ${floorOf(st)} then ${seen} else ${floorOf(st)} end as ${sql.id(`wm${st.index}`)}`;
-  };
+  const marks = markColumns(d, flow);
+  const watermark = (st: FlowStep) => watermarkColumn(st, w);
 
   const roots = sql.join(
     flow.steps.map((st) => sql`select root from ${sql.id(`s${st.index}`)}`),
@@ -166,8 +179,27 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow, src?: Ste
   const base = sql`select r.root as root, ${start} as root_us, ${sql.join(perStep)}, ${sql.join(flow.steps.map(watermark))}
     from (${roots}) as r ${sql.join(joins, sql` `)} cross join m`;
 
+  const ctes = src
+    ? flow.steps.map((st) => sourcedCte(st, src.step(st)))
+    : [...bridgeCtes, ...flow.steps.map(stepCte)];
+  const marksFrom = src
+    ? src.marks
+    : sql`select ${sql.join(marks)} from ${col('events')} where ${ts} >= ${sql.ts(w.fromUs - flow.horizonUs)} and ${ts} < ${sql.ts(hi)}`;
+  return sql`with ${sql.join(ctes)},
+    m as (${marksFrom}),
+    b as (${base})
+    ${stateSelect(flow, w, sql`b`)}`;
+}
+
+/**
+ * The alert's state, end-to-end latency, first missing step and gap count over `from`, rows of
+ * (root, root_us, t{i}, c{i}, e{i}, wm{i}); only alerts starting in the window. Plain SQL that
+ * DuckDB and ClickHouse 18.16 both run (no true/false literals, two-argument greatest).
+ */
+export function stateSelect(flow: FlowDef, w: FlowWindow, from: Sql): Sql {
   const required = flow.steps.filter((st) => !st.optional);
   const rootUs = col('root_us');
+  const no = sql`(1 = 0)`;
   // Missing for good only when neither the step nor anything after it was seen (else it is a gap in the logs).
   const absent = (st: FlowStep) =>
     sql.join(
@@ -186,14 +218,17 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow, src?: Ste
   const breaches = flow.steps
     .filter((st) => st.slaUs !== undefined && st.parent !== undefined)
     .map((st) => sql`${t(st.index)} - ${t(st.parent!)} > ${st.slaUs!}`);
-  const e2e = sql`greatest(${sql.join(required.map((st) => sql`coalesce(${t(st.index)}, ${rootUs})`))}) - ${rootUs}`;
+  const latest = required
+    .map((st) => sql`coalesce(${t(st.index)}, ${rootUs})`)
+    .reduce((acc, x) => sql`greatest(${acc}, ${x})`);
+  const e2e = sql`${latest} - ${rootUs}`;
   if (flow.slaUs !== undefined) breaches.push(sql`${e2e} > ${flow.slaUs}`);
   const late = breaches.length
     ? sql.join(
-        breaches.map((x) => sql`coalesce(${x}, false)`),
+        breaches.map((x) => sql`coalesce(${x}, ${no})`),
         sql` or `,
       )
-    : sql`false`;
+    : no;
   const missing = sql`case ${sql.join(
     required.map((st) => sql`when ${absent(st)} then ${st.name}`),
     sql` `,
@@ -202,17 +237,7 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow, src?: Ste
     flow.steps.map((st) => sql`case when ${t(st.index)} is null and not (${absent(st)}) then 1 else 0 end`),
     sql` + `,
   );
-
-  const ctes = src
-    ? flow.steps.map((st) => sourcedCte(st, src.step(st)))
-    : [...bridgeCtes, ...flow.steps.map(stepCte)];
-  const marksFrom = src
-    ? src.marks
-    : sql`select ${sql.join(marks)} from ${col('events')} where ${ts} >= ${sql.ts(w.fromUs - flow.horizonUs)} and ${ts} < ${sql.ts(hi)}`;
-  return sql`with ${sql.join(ctes)},
-    m as (${marksFrom}),
-    b as (${base})
-    select *, case
+  return sql`select *, case
         when ${noneAbsent} then (case when ${late} then 'late' else 'complete' end)
         when ${overdue(flow.horizonUs)} then 'lost'
         when ${overdue(flow.deadlineUs)} then 'stuck'
@@ -220,5 +245,5 @@ export function instancesSql(d: Dialect, flow: FlowDef, w: FlowWindow, src?: Ste
       case when ${noneAbsent} then ${e2e} end as e2e_us,
       ${missing} as missing,
       ${gaps} as gaps
-    from b where root_us >= ${w.fromUs} and root_us < ${w.toUs}`;
+    from ${from} where root_us >= ${w.fromUs} and root_us < ${w.toUs}`;
 }

@@ -19,6 +19,8 @@
 // and the local ReplacingMergeTree can collapse it.
 import type { Migration } from '../migrate.ts';
 import { type Sql, sql } from '../sql.ts';
+import { FLOW_DERIVED } from './derivedSchema.ts';
+import { derivedTableDdl } from './derivedTables.ts';
 
 export interface ClickHouseLayout {
   database: string;
@@ -95,6 +97,11 @@ export function clickhouseMigrations(layout: ClickHouseLayout): readonly Migrati
             from source_positions_log)
           group by pipeline, file_id`,
       ],
+    },
+    {
+      version: 2,
+      name: 'flow alerts, steps, hops and progress (derived, as logs behind views)',
+      statements: FLOW_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
     },
   ]);
 }

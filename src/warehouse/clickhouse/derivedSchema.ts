@@ -1,0 +1,68 @@
+// The derived tables' shapes on ClickHouse (DuckDB's are created by their processors): the same
+// columns as the embedded tables, each as a log plus a view (derivedTables.ts). Listed here, in
+// the warehouse, so that migrations create them on every shard before any processor runs.
+import { sql } from '../sql.ts';
+import type { DerivedTable } from './derivedTables.ts';
+
+const S = sql`String`;
+const NS = sql`Nullable(String)`;
+const I64 = sql`Int64`;
+const NI64 = sql`Nullable(Int64)`;
+const I32 = sql`Int32`;
+
+export const FLOW_DERIVED: readonly DerivedTable[] = [
+  {
+    name: 'flow_alerts',
+    columns: [
+      ['flow', S],
+      ['root', S],
+      ['root_us', I64],
+      ['state', S],
+      ['e2e_us', NI64],
+      ['missing', NS],
+      ['gaps', I32],
+      ['updated_us', I64],
+    ],
+    key: ['flow', 'root'],
+  },
+  {
+    name: 'flow_steps',
+    columns: [
+      ['flow', S],
+      ['root', S],
+      ['root_us', I64],
+      ['step', S],
+      ['step_index', I32],
+      ['t_us', I64],
+      ['component', NS],
+      ['event_id', NS],
+    ],
+    key: ['flow', 'root', 'step_index'],
+  },
+  {
+    name: 'flow_hops',
+    columns: [
+      ['flow', S],
+      ['root', S],
+      ['root_us', I64],
+      ['from_step', S],
+      ['to_step', S],
+      ['from_component', NS],
+      ['to_component', NS],
+      ['latency_us', I64],
+      ['sla_us', NI64],
+      ['breach', sql`UInt8`],
+    ],
+    key: ['flow', 'root', 'to_step'],
+  },
+  // How far each flow's alerts are final (processed for good) and the event-time now of its last run.
+  {
+    name: 'flow_progress',
+    columns: [
+      ['flow', S],
+      ['done_us', I64],
+      ['now_us', I64],
+    ],
+    key: ['flow'],
+  },
+];
