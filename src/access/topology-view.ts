@@ -16,6 +16,7 @@ import type { FlowDef } from '../process/flows/definition.ts';
 import type { TopologyEdge, TopologyResponse } from '../process/topology/topology.ts';
 import { datasets } from '../reports/datasets.ts';
 import type { Identity } from '../reports/secure.ts';
+import { hasTable } from '../warehouse/hasTable.ts';
 import { type Sql, sql } from '../warehouse/sql.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { cockpitFilter, valuesOf } from './cockpit-scopes.ts';
@@ -49,11 +50,7 @@ export async function scopedTopology(
     rowInScope(eventScope, valuesOf({ subsystem: s, component: c })) ||
     rowInScope(healthScope, valuesOf({ level: 'component', subsystem: s, component: c }));
 
-  const ready = (
-    await warehouse.query(
-      sql`select count(*) as n from information_schema.tables where table_name = 'flow_hops'`,
-    )
-  )[0]?.n;
+  const ready = await hasTable(warehouse, 'flow_hops');
   const hopFilter = cockpitFilter(identity, 'topology_edges', flows, d);
   const alertFilter = cockpitFilter(identity, 'flow_alerts', flows, d);
   const dims = datasets(flows).topology_edges!.dimensions;

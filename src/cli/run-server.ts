@@ -57,23 +57,22 @@ export async function runServer(
   const subsystemOf = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, p]) => [name, p.subsystem]),
   );
-  // The processors' SQL (table CTEs, window functions, DELETE) is DuckDB's; on ClickHouse they would
-  // fail every run, so they are not started there and the server says so once.
+  // Flows run on every engine; the other processors' SQL (table CTEs, window functions, DELETE)
+  // is DuckDB's: on ClickHouse they would fail every run, so they are not started there and the
+  // server says so once.
   const derived = warehouse.dialect === 'duckdb';
   if (!derived)
     log(
-      'flows, health, topology, patterns, catalog and links are computed on the embedded DuckDB warehouse only; on ClickHouse those pages stay empty (ingest, events, volume and dead letters work)',
+      'health, patterns, catalog and links are computed on the embedded DuckDB warehouse only; on ClickHouse those pages stay empty (ingest, events, volume, dead letters, flows and topology work)',
     );
   const lagging = () =>
     Object.entries(ingest.status().pipelines)
       .filter(([, p]) => p.bytesBehind > 0)
       .map(([name]) => subsystemOf[name]!);
-  const flowRunner = derived
-    ? startFlowRunner(warehouse, flows, {
-        lagging,
-        onError: (e) => log(`flows: processing failed, will retry: ${String(e)}`),
-      })
-    : undefined;
+  const flowRunner = startFlowRunner(warehouse, flows, {
+    lagging,
+    onError: (e) => log(`flows: processing failed, will retry: ${String(e)}`),
+  });
   const health = defineHealth(config);
   const healthRunner =
     derived && health

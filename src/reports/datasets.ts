@@ -127,7 +127,8 @@ function stepSubsystem(flows: FlowDef[], column: string): Expr {
           sql`when ${sql.id('t', 'flow')} = ${f.name} and ${sql.id('t', column)} = ${s.name} then ${s.match.subsystem as string}`,
       ),
   );
-  return () => (whens.length ? sql`case ${sql.join(whens, sql` `)} end` : sql`cast(null as varchar)`);
+  // Without steps a typed NULL text that every engine reads alike (ClickHouse: Nullable(String)).
+  return () => sql`case ${whens.length ? sql.join(whens, sql` `) : sql`when 1 = 0 then ''`} end`;
 }
 
 function flowHops(flows: FlowDef[]): DatasetDef {

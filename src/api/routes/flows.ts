@@ -21,6 +21,7 @@ import { UserError } from '../../events/errors.ts';
 import { usToIso } from '../../events/time.ts';
 import type { FlowDef } from '../../process/flows/definition.ts';
 import { topology } from '../../process/topology/topology.ts';
+import { hasTable } from '../../warehouse/hasTable.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { identityOf } from '../auth.ts';
@@ -79,12 +80,7 @@ export function flowRoutes(
       where: (flow: string) => sql`flow = ${flow} and root_us >= ${fromUs} and root_us < ${toUs}`,
     };
   };
-  const tablesExist = async () =>
-    (
-      await warehouse.query(
-        sql`select count(*) as n from information_schema.tables where table_name = 'flow_alerts'`,
-      )
-    )[0]?.n !== 0;
+  const tablesExist = () => hasTable(warehouse, 'flow_alerts');
 
   app.get('/api/flows', async (c) => {
     const r = range(c);
@@ -151,7 +147,7 @@ export function flowRoutes(
       sql`select from_step, to_step, count(*) as n, ${d.quantile(id('latency_us'), 0.5)} as p50, ${d.quantile(id('latency_us'), 0.95)} as p95,
           ${d.quantile(id('latency_us'), 0.99)} as p99, max(latency_us) as mx, sum(case when breach then 1 else 0 end) as breaches,
           sum(case when latency_us < 0 then 1 else 0 end) as negative,
-          string_agg(distinct from_component, ',') as fc, string_agg(distinct to_component, ',') as tc
+          ${d.distinctText(id('from_component'), ',')} as fc, ${d.distinctText(id('to_component'), ',')} as tc
         from ${id('flow_hops')} as t where ${r.where(f.name)}${hopScope ? sql` and ${hopScope}` : sql.empty} group by from_step, to_step`,
     );
     const order = new Map(f.steps.map((s) => [s.name, s.index]));

@@ -2,6 +2,7 @@
 // distinct-count estimate, examples (through the viewer gate), first/last seen and the recent
 // per-minute rate; and the drift recorded so far. Reads only the catalog tables.
 import { usToIso } from '../../events/time.ts';
+import { hasTable } from '../../warehouse/hasTable.ts';
 import { sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { FieldStats } from './catalog-merge.ts';
@@ -101,10 +102,7 @@ const EXAMPLES = 5;
 const id = sql.id;
 
 async function tablesReady(warehouse: Warehouse): Promise<boolean> {
-  const [row] = await warehouse.query(
-    sql`select count(*) as n from information_schema.tables where table_name = 'catalog_fields'`,
-  );
-  return Number(row?.n ?? 0) > 0;
+  return hasTable(warehouse, 'catalog_fields');
 }
 
 export async function readCatalog(

@@ -5,6 +5,7 @@
 import { type Sql, type SqlNode, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { FlowDef } from './definition.ts';
+import { clickhouseReplaceStatements } from './flow-clickhouse.ts';
 import { type FlowWindow, instancesSql } from './flow-sql.ts';
 import { FLOW_TABLES } from './flow-tables.ts';
 
@@ -16,7 +17,9 @@ export interface FlowRunResult {
 
 const WORK = sql.id('flow_work');
 
+/** Creates the flow tables on DuckDB; on ClickHouse the schema migrations made them (derivedSchema.ts). */
 export async function ensureFlowTables(warehouse: Warehouse): Promise<void> {
+  if (warehouse.dialect === 'clickhouse') return;
   await warehouse.execute(FLOW_TABLES);
 }
 
@@ -69,11 +72,15 @@ export async function processFlow(
 ): Promise<FlowRunResult> {
   const f = flow.name;
   const inWindow = sql`flow = ${f} and root_us >= ${w.fromUs} and root_us < ${w.toUs}`;
-  await warehouse.execute([
-    sql`create or replace temp table ${WORK} as ${instancesSql(warehouse.sqlDialect, flow, w)}`,
-    ...replaceFromWork(flow, WORK, inWindow),
-    sql`drop table ${WORK}`,
-  ]);
+  await warehouse.execute(
+    warehouse.dialect === 'clickhouse'
+      ? clickhouseReplaceStatements(warehouse, flow, w)
+      : [
+          sql`create or replace temp table ${WORK} as ${instancesSql(warehouse.sqlDialect, flow, w)}`,
+          ...replaceFromWork(flow, WORK, inWindow),
+          sql`drop table ${WORK}`,
+        ],
+  );
   const rows = await warehouse.query(
     sql`select state, count(*) as n from ${sql.id('flow_alerts')} where ${inWindow} group by state`,
   );

@@ -2,9 +2,12 @@
 // run and recomputes only the alerts they touch plus those whose deadline or horizon has passed in
 // event time (flow-incremental.ts), so the work follows the arrival rate, not the window. Safe to
 // stop and restart at any moment: a run's rows and its read position commit in one transaction.
+// On ClickHouse (no transactions) each run recomputes the flow's open alerts instead, by windows
+// (flow-clickhouse.ts); a rerun of a window writes the same rows.
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { startPeriodic } from '../periodic.ts';
 import type { FlowDef } from './definition.ts';
+import { processFlowClickHouse } from './flow-clickhouse.ts';
 import { type IncrementalResult, processIncrement } from './flow-incremental.ts';
 import { ensureFlowTables } from './flow-processor.ts';
 
@@ -53,19 +56,31 @@ export function startFlowRunner(
     await ready;
     const started = performance.now();
     const results: IncrementalResult[] = [];
+    const o = { idleUs: opts.idleUs ?? 60e6, skewUs: opts.skewUs ?? 60e6, lagging: opts.lagging?.() };
+    let catchingUp = false;
     for (const flow of flows) {
-      results.push(
-        await processIncrement(warehouse, flow, {
-          idleUs: opts.idleUs ?? 60e6,
-          skewUs: opts.skewUs ?? 60e6,
-          lagging: opts.lagging?.(),
-          maxEvents: opts.maxEvents,
-        }),
-      );
+      if (warehouse.dialect === 'clickhouse') {
+        // Set-based by windows on the engine (flow-clickhouse.ts): the open alerts each run.
+        const r = await processFlowClickHouse(warehouse, flow, o);
+        catchingUp ||= r?.behind ?? false;
+        results.push({
+          flow: flow.name,
+          events: 0,
+          alerts: r?.alerts ?? 0,
+          nowUs: r?.nowUs,
+          deferred: 0,
+          overflow: 0,
+          dropped: 0,
+          pending: 0,
+        });
+        continue;
+      }
+      results.push(await processIncrement(warehouse, flow, { ...o, maxEvents: opts.maxEvents }));
     }
     stats.runs++;
     stats.lastRunMs = performance.now() - started;
     behind =
+      catchingUp ||
       (stats.lastRunMs >= intervalMs && results.some((r) => r.events > 0)) ||
       results.some((r, i) => r.deferred > (stats.results[i]?.deferred ?? r.deferred));
     const nows = results.flatMap((r) => (r.nowUs === undefined ? [] : [r.nowUs]));

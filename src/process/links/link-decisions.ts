@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { Config } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
 import { nowUs, usToIso } from '../../events/time.ts';
+import { hasTable } from '../../warehouse/hasTable.ts';
 import { sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { type Viewer, visibleExamples } from '../catalog/examples.ts';
@@ -67,10 +68,7 @@ export interface AcceptedLink {
 }
 
 async function tablesReady(warehouse: Warehouse): Promise<boolean> {
-  const [row] = await warehouse.query(
-    sql`select count(*) as n from information_schema.tables where table_name = 'link_decisions'`,
-  );
-  return Number(row?.n ?? 0) > 0;
+  return hasTable(warehouse, 'link_decisions');
 }
 
 const bare = (field: string) => field.replace(/^(keys|attrs)\./, '');

@@ -1,5 +1,7 @@
 // Reads of the pattern tables for the API: top templates per source in a time range (with counts
 // per bucket for a sparkline), detected changes, and one template's detail. Times are event time.
+
+import { hasTable } from '../../warehouse/hasTable.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 
@@ -31,10 +33,7 @@ export interface RangedTemplate extends TemplateInfo {
 }
 
 export async function patternTablesReady(warehouse: Warehouse): Promise<boolean> {
-  const rows = await warehouse.query(
-    sql`select count(*) as n from information_schema.tables where table_name = ${'pattern_state'}`,
-  );
-  return Number(rows[0]?.n ?? 0) > 0;
+  return hasTable(warehouse, 'pattern_state');
 }
 
 /** Oldest and newest event time that has been mined (µs), undefined before the first run. */

@@ -4,6 +4,7 @@
 
 import type { Config } from '../../config/load.ts';
 import { usToIso } from '../../events/time.ts';
+import { hasTable } from '../../warehouse/hasTable.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { FlowDef } from '../flows/definition.ts';
@@ -72,12 +73,7 @@ export async function topology(
   toUs: number,
 ): Promise<TopologyResponse> {
   const d = warehouse.sqlDialect;
-  const ready =
-    (
-      await warehouse.query(
-        sql`select count(*) as n from information_schema.tables where table_name = 'flow_hops'`,
-      )
-    )[0]?.n !== 0;
+  const ready = await hasTable(warehouse, 'flow_hops');
   const inRange = sql`root_us >= ${fromUs} and root_us < ${toUs}`;
   const [fs, ts] = [stepSubsystem(flows, 'from_step'), stepSubsystem(flows, 'to_step')];
   const observed = ready

@@ -94,4 +94,13 @@ export const clickhouseDialect: Dialect = Object.freeze({
     const n = sql`ifNull(${needle}, '')`;
     return sql`if(${n} != '' and position(${haystack}, ${n}) > 0, NULL, ${haystack})`;
   },
+
+  distinctText(value: SqlNode, separator: string) {
+    return sql`arrayStringConcat(groupUniqArray(${value}), ${separator})`;
+  },
+
+  // 18.16 has no information_schema.
+  tableCount(name: string) {
+    return sql`select count() as n from system.tables where database = currentDatabase() and name = ${name}`;
+  },
 });

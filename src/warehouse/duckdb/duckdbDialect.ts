@@ -95,4 +95,12 @@ export const duckdbDialect: Dialect = Object.freeze({
   replaceAll(haystack: SqlNode, needle: SqlNode, replacement: SqlNode) {
     return sql`replace(${haystack}, coalesce(${needle}, ''), coalesce(${replacement}, ''))`;
   },
+
+  distinctText(value: SqlNode, separator: string) {
+    return sql`string_agg(distinct ${value}, ${separator})`;
+  },
+
+  tableCount(name: string) {
+    return sql`select count(*) as n from information_schema.tables where table_name = ${name}`;
+  },
 });
