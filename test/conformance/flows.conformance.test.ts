@@ -144,7 +144,13 @@ describe('flows on ClickHouse', () => {
     const apps = await Promise.all(
       [{ name: 'duckdb', w: sim.warehouse }, ...engines].map(async (e) => ({
         name: e.name,
-        app: createApp({ config: sim.config, warehouse: e.w, live: await LiveTotals.seed(e.w), flows, version: 't' }),
+        app: createApp({
+          config: sim.config,
+          warehouse: e.w,
+          live: await LiveTotals.seed(e.w),
+          flows,
+          version: 't',
+        }),
       })),
     );
     const range = `from=${new Date(START_US / 1000 - 60_000).toISOString()}&to=${new Date(START_US / 1000 + 3600_000).toISOString()}`;
