@@ -3,6 +3,7 @@
 // counters, stored events per subsystem.
 import type { IngestStatus } from '../pipeline/ingest.ts';
 import type { FlowRunnerStats } from '../process/flows/flow-runner.ts';
+import type { LeaseStatus } from '../process/lease.ts';
 import type { LiveTotals } from './live.ts';
 
 type Sample = [labels: Record<string, string>, value: number];
@@ -24,6 +25,7 @@ export function prometheusText(
   status: IngestStatus | undefined,
   live: Pick<LiveTotals, 'bySubsystem' | 'deadLetters'>,
   flows?: FlowRunnerStats,
+  lease?: LeaseStatus,
 ): string {
   const pipelines = Object.entries(status?.pipelines ?? {});
   const per = (pick: (p: IngestStatus['pipelines'][string]) => number | undefined): Sample[] =>
@@ -157,6 +159,12 @@ export function prometheusText(
       Object.entries(live.bySubsystem).map(([subsystem, n]) => [{ subsystem }, n]),
     ),
     family('mortar_stored_dead_letters', 'gauge', 'Dead letters in the warehouse.', [[{}, live.deadLetters]]),
+    family(
+      'mortar_processor_active',
+      'gauge',
+      'Whether this server runs the processors (holds the processor lease; always 1 on DuckDB).',
+      [[{}, (lease?.held ?? true) ? 1 : 0]],
+    ),
     family('mortar_flow_runs_total', 'counter', 'Flow processing runs.', [[{}, flows?.runs ?? 0]]),
     family('mortar_flow_failures_total', 'counter', 'Flow processing runs that failed.', [
       [{}, flows?.failures ?? 0],

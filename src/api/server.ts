@@ -20,6 +20,7 @@ import type { Ingest } from '../pipeline/ingest.ts';
 import type { FlowDef } from '../process/flows/definition.ts';
 import type { FlowRunner } from '../process/flows/flow-runner.ts';
 import type { HealthDef } from '../process/health/definition.ts';
+import type { ProcessorLease } from '../process/lease.ts';
 import { reportCatalog } from '../reports/catalog.ts';
 import { reportStore } from '../reports/store.ts';
 import { sql } from '../warehouse/sql.ts';
@@ -59,6 +60,8 @@ export interface AppDeps {
   /** The health definition (its derived tables are kept up to date by the health runner). */
   health?: HealthDef;
   flowRunner?: FlowRunner;
+  /** The processor lease: among servers on one ClickHouse only its holder runs the processors. */
+  lease?: ProcessorLease;
   /** Sign-in and permissions; absent or disabled: single-user mode (the local identity). */
   access?: AccessControl;
   version: string;
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): Hono {
         events: sum(visibleTotals(identityOf(c), live.bySubsystem)),
         deadLetters: identityOf(c).scopeOf('dead_letters').all ? live.deadLetters : 0,
       },
+      processor: { active: deps.lease?.status().held ?? true },
     };
     return c.json(body);
   });
@@ -252,7 +256,7 @@ export function createApp(deps: AppDeps): Hono {
           bySubsystem: visibleTotals(id, live.bySubsystem),
           deadLetters: id.scopeOf('dead_letters').all ? live.deadLetters : 0,
         })
-      : prometheusText(deps.ingest?.status(), live, deps.flowRunner?.stats());
+      : prometheusText(deps.ingest?.status(), live, deps.flowRunner?.stats(), deps.lease?.status());
     return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 

@@ -7,6 +7,8 @@ export interface HealthResponse {
   version: string;
   uptimeSeconds: number;
   warehouse: { dialect: string; events: number; deadLetters: number };
+  /** Whether this server runs the processors (flows, health): it holds the processor lease. */
+  processor: { active: boolean };
 }
 
 export interface SubsystemInfo {

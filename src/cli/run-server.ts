@@ -16,6 +16,7 @@ import { defineFlows } from '../process/flows/definition.ts';
 import { startFlowRunner } from '../process/flows/flow-runner.ts';
 import { defineHealth } from '../process/health/definition.ts';
 import { startHealthRunner } from '../process/health/health-runner.ts';
+import { processorLease } from '../process/lease.ts';
 import { startLinkRunner } from '../process/links/link-runner.ts';
 import { startPatternRunner } from '../process/patterns/pattern-runner.ts';
 import { openWarehouse, warehouseOptionsFor } from '../warehouse/open.ts';
@@ -69,7 +70,19 @@ export async function runServer(
     Object.entries(ingest.status().pipelines)
       .filter(([, p]) => p.bytesBehind > 0)
       .map(([name]) => subsystemOf[name]!);
+  // Among servers sharing a ClickHouse only the lease holder runs the processors (lease.ts).
+  const lease = processorLease(warehouse, {
+    onChange: (s) =>
+      log(
+        s.held
+          ? 'processors: this server holds the processor lease and runs flows'
+          : `processors: standing by (the lease is held by ${s.holder ?? 'nobody'})`,
+      ),
+  });
+  lease.keep();
+  const gate = () => lease.held();
   const flowRunner = startFlowRunner(warehouse, flows, {
+    gate,
     lagging,
     onError: (e) => log(`flows: processing failed, will retry: ${String(e)}`),
   });
@@ -111,6 +124,7 @@ export async function runServer(
     ingest,
     flows,
     flowRunner,
+    lease,
     health,
     access,
     version: VERSION,
@@ -140,6 +154,8 @@ export async function runServer(
         if (patternRunner) await patternRunner.stop();
         if (catalogRunner) await catalogRunner.stop();
         if (linkRunner) await linkRunner.stop();
+        // A clean stop hands the processors over at once instead of after the lease's expiry.
+        await lease.release();
         await warehouse.close();
         access?.store.close();
       })();

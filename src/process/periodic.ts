@@ -22,12 +22,18 @@ export function startPeriodic(
     enabled?: boolean;
     /** Asked after each run: true starts the next one at once instead of at the next tick (behind). */
     again?: () => boolean;
+    /**
+     * Asked before each run: false skips it (another server holds the processor lease). A gate
+     * that fails counts as a failed run.
+     */
+    gate?: () => Promise<boolean>;
   },
 ): Periodic {
   let running: Promise<void> | undefined;
   let stopped = false;
   const runOnce = () => {
-    running ??= run()
+    running ??= (opts.gate ? opts.gate() : Promise.resolve(true))
+      .then((open) => (open ? run() : undefined))
       .catch((e: unknown) => {
         opts.stats.failures++;
         opts.stats.lastError = String(e);

@@ -37,6 +37,8 @@ export interface FlowRunnerOptions {
   maxEvents?: number;
   /** Subsystems whose pipelines are still catching up. */
   lagging?: () => string[];
+  /** Runs only while this says yes (the processor lease, lease.ts). */
+  gate?: () => Promise<boolean>;
   onError?: (e: unknown) => void;
 }
 
@@ -96,6 +98,7 @@ export function startFlowRunner(
     stats,
     onError: opts.onError,
     enabled: flows.length > 0,
+    gate: opts.gate,
   });
   return { stats: () => ({ ...stats }), runOnce: loop.runOnce, stop: loop.stop };
 }

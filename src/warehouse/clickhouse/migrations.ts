@@ -21,6 +21,7 @@ import type { Migration } from '../migrate.ts';
 import { type Sql, sql } from '../sql.ts';
 import { FLOW_DERIVED } from './derivedSchema.ts';
 import { derivedTableDdl } from './derivedTables.ts';
+import { LEASE_DERIVED } from './leaseSchema.ts';
 
 export interface ClickHouseLayout {
   database: string;
@@ -102,6 +103,11 @@ export function clickhouseMigrations(layout: ClickHouseLayout): readonly Migrati
       version: 2,
       name: 'flow alerts, steps, hops and progress (derived, as logs behind views)',
       statements: FLOW_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
+    },
+    {
+      version: 4,
+      name: 'processor lease (one active processor among servers)',
+      statements: LEASE_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
     },
   ]);
 }

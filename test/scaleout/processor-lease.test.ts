@@ -1,0 +1,131 @@
+// One active processor among servers on one ClickHouse (src/process/lease.ts): the lease on a real
+// private ClickHouse server, claimed, held, taken over after expiry, handed over on release, and
+// contested by simultaneous claims; then two real `mortar serve` processes where exactly one runs
+// the processors and the other takes over when the first is SIGKILLed.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processorLease } from '../../src/process/lease.ts';
+import { openWarehouse } from '../../src/warehouse/open.ts';
+import type { Warehouse } from '../../src/warehouse/warehouse.ts';
+import { type ClickHouseServer, startClickHouse } from '../support/clickhouse.ts';
+import { type Child, startMortar } from './chaos-support.ts';
+
+let ch: ClickHouseServer;
+const cleanups: (() => Promise<void> | void)[] = [];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  ch = await startClickHouse();
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+  await ch?.stop();
+});
+
+async function warehouse(database: string): Promise<Warehouse> {
+  const w = await openWarehouse({ type: 'clickhouse', url: ch.url, database });
+  cleanups.push(() => w.close());
+  return w;
+}
+
+describe('processor lease on ClickHouse', () => {
+  it('is held by one, taken over after expiry, handed over at once on release', async () => {
+    const [wa, wb] = [await warehouse('lease1'), await warehouse('lease1')];
+    const a = processorLease(wa, { me: 'a', ttlMs: 1500, renewMs: 200 });
+    const b = processorLease(wb, { me: 'b', ttlMs: 1500, renewMs: 200 });
+    expect(await a.held()).toBe(true);
+    expect(await b.held()).toBe(false);
+    expect(b.status()).toMatchObject({ held: false, holder: 'a' });
+    // a keeps renewing: b stays out.
+    for (let i = 0; i < 5; i++) {
+      await sleep(250);
+      expect(await a.held()).toBe(true);
+      expect(await b.held()).toBe(false);
+    }
+    // a stops renewing (as if it died): b takes over once the claim expired, a learns it lost.
+    await sleep(1700);
+    expect(await b.held()).toBe(true);
+    await sleep(250);
+    expect(await a.held()).toBe(false);
+    expect(a.status()).toMatchObject({ held: false, holder: 'b' });
+    // b releases: a takes over at its next check, without waiting for the expiry.
+    await b.release();
+    await sleep(250);
+    expect(await a.held()).toBe(true);
+  }, 60_000);
+
+  it('ends with exactly one holder when several claim at the same moment', async () => {
+    for (let round = 0; round < 5; round++) {
+      const db = `lease_race_${round}`;
+      const ws = await Promise.all([1, 2, 3].map(() => warehouse(db)));
+      const leases = ws.map((w, i) => processorLease(w, { me: `s${i}`, ttlMs: 5000, renewMs: 100 }));
+      await Promise.all(leases.map((l) => l.held()));
+      // One more round of checks after every claim landed: exactly one still holds it.
+      await sleep(150);
+      const held = await Promise.all(leases.map((l) => l.held()));
+      expect(held.filter(Boolean), `round ${round}: ${JSON.stringify(held)}`).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it('lets exactly one of two servers process, and the other take over when it is killed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mortar-lease-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const serve = async (name: string): Promise<{ url: string; child: Child }> => {
+      const home = join(dir, name);
+      mkdirSync(home);
+      const file = join(home, 'mortar.yaml');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          data_dir: home,
+          warehouse: { type: 'clickhouse', url: ch.url, database: 'lease_e2e' },
+        }),
+      );
+      const child = startMortar(['serve', '-c', file, '--port', '0', '--host', '127.0.0.1']);
+      cleanups.push(async () => {
+        if (child.child.exitCode === null && child.child.signalCode === null) {
+          child.child.kill('SIGKILL');
+          await child.exited;
+        }
+      });
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const m = /serving (http:\/\/\S+?)\/? /.exec(child.output());
+        if (m) return { url: m[1]!, child };
+        if (child.child.exitCode !== null) throw new Error(`${name} exited:\n${child.output()}`);
+        if (Date.now() > deadline) throw new Error(`${name} did not start within 60 s:\n${child.output()}`);
+        await sleep(50);
+      }
+    };
+    const active = async (url: string) =>
+      ((await (await fetch(`${url}/api/health`)).json()) as { processor: { active: boolean } }).processor
+        .active;
+    /** Polls until `want` holds for both servers' flags, or 45 s passed (the lease lasts 15 s). */
+    const until = async (servers: string[], want: (flags: boolean[]) => boolean) => {
+      const deadline = Date.now() + 45_000;
+      let flags: boolean[] = [];
+      while (Date.now() < deadline) {
+        flags = await Promise.all(servers.map(active));
+        if (want(flags)) return flags;
+        await sleep(250);
+      }
+      return flags;
+    };
+
+    const a = await serve('server-a');
+    const b = await serve('server-b');
+    const both = await until([a.url, b.url], (f) => f.filter(Boolean).length === 1);
+    expect(both.filter(Boolean), `active flags ${JSON.stringify(both)}`).toHaveLength(1);
+    const [holder, standby] = both[0] ? [a, b] : [b, a];
+    expect(standby.child.output()).toMatch(/processors: standing by/);
+
+    holder.child.child.kill('SIGKILL');
+    await holder.child.exited;
+    const after = await until([standby.url], (f) => f[0] === true);
+    expect(after, 'the standby took over within 45 s').toEqual([true]);
+    expect(standby.child.output()).toMatch(/holds the processor lease/);
+  }, 150_000);
+});
