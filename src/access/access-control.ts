@@ -155,14 +155,17 @@ export class AccessControl {
       const roles = [
         ...new Set(claims.groups.flatMap((g) => (Object.hasOwn(o.roleMap, g) ? o.roleMap[g]! : []))),
       ];
-      if (!user) this.store.addUser({ name, passwordHash: null, roles }, now);
-      else this.store.updateUser(name, { roles });
+      if (!user)
+        this.store.addUser({ name, passwordHash: null, roles, attrs: this.oidcAttrs({}, claims) }, now);
+      else this.store.updateUser(name, { roles, attrs: this.oidcAttrs(user.attrs, claims) });
       if (roles.length === 0)
         refuse(
           `${o.name} gave "${name}" no group that grants a Mortar role; ask an admin`,
           `no role (claim ${o.rolesClaim}: ${claims.groups.join(', ') || 'none'})`,
         );
     }
+    if (o.rolesFrom === 'store' && Object.keys(o.attributeClaims).length > 0)
+      this.store.updateUser(name, { attrs: this.oidcAttrs(user!.attrs, claims) });
     const row = this.store.user(name)!;
     const s = this.store.createSession(name, now, this.settings.sessionTtlMs);
     this.audit({
@@ -170,9 +173,22 @@ export class AccessControl {
       action: 'login',
       outcome: 'ok',
       ip,
-      detail: { method: 'oidc', subject: claims.subject, roles: row.roles },
+      detail: { method: 'oidc', subject: claims.subject, roles: row.roles, attrs: row.attrs },
     });
     return { identity: this.identityOf(row), token: s.token, csrf: s.csrf, expiresAt: s.expiresAt };
+  }
+
+  /**
+   * A user's attributes after an OIDC sign-in: those named in attribute_claims come from the token
+   * (removed when the token lacks the claim); the others keep their stored values.
+   */
+  private oidcAttrs(stored: Record<string, string>, claims: OidcClaims): Record<string, string> {
+    const out = { ...stored };
+    for (const attr of Object.keys(this.settings.oidc?.attributeClaims ?? {})) {
+      if (Object.hasOwn(claims.attrs, attr)) out[attr] = claims.attrs[attr]!;
+      else delete out[attr];
+    }
+    return out;
   }
 
   /** Counts a sign-in attempt from an address (the same limit as password logins). */

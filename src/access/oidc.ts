@@ -22,6 +22,8 @@ export interface OidcSettings {
   rolesClaim: string;
   /** Claim value -> Mortar roles. */
   roleMap: Record<string, string[]>;
+  /** User attribute -> the claim it is read from at every sign-in. */
+  attributeClaims: Record<string, string>;
 }
 
 interface Discovery {
@@ -43,6 +45,8 @@ export interface OidcClaims {
   /** Values of roles_claim (empty when absent). */
   groups: string[];
   subject: string;
+  /** The attribute_claims present in the token, as text (absent ones are missing here). */
+  attrs: Record<string, string>;
 }
 
 const PENDING_TTL_MS = 10 * 60_000;
@@ -182,7 +186,12 @@ export class OidcClient {
     const raw = claims[this.settings.rolesClaim];
     const groups =
       typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((g) => typeof g === 'string') : [];
-    return { user, groups, subject: String(claims.sub) };
+    const attrs: Record<string, string> = {};
+    for (const [attr, claim] of Object.entries(this.settings.attributeClaims)) {
+      const v = Array.isArray(claims[claim]) ? (claims[claim] as unknown[])[0] : claims[claim];
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attrs[attr] = String(v);
+    }
+    return { user, groups, subject: String(claims.sub), attrs };
   }
 
   /** The authorization code and the PKCE verifier for the ID token (token endpoint, RFC 6749 4.1.3). */

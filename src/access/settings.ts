@@ -155,6 +155,7 @@ function oidcSettings(
     rolesFrom: o.roles_from,
     rolesClaim: o.roles_claim,
     roleMap,
+    attributeClaims: o.attribute_claims,
   };
 }
 

@@ -956,6 +956,15 @@ export const accessSpec = z
           .describe(
             'Group or role name in the claim -> Mortar role(s). Names not listed grant nothing; a sign-in that gets no role is refused.',
           ),
+        attribute_claims: z
+          .record(
+            z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a name of letters, digits and _'),
+            z.string().min(1),
+          )
+          .default({})
+          .describe(
+            'User attribute -> ID token claim, e.g. {site: site}: set from the token at every sign-in, for data scopes such as "site = {user.site}". A claim missing from the token removes the attribute (such a scope then matches nothing); a list claim gives its first value.',
+          ),
       })
       .optional()
       .describe(

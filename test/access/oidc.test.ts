@@ -42,6 +42,12 @@ access:
     role_map:
       mortar-admins: admin
       operators: [viewer, auditor]
+      homes: home
+    attribute_claims: {home: home_subsystem, site: site}
+  roles:
+    home:
+      permissions: [view_reports, view_raw]
+      scopes: {events: ["subsystem = {user.home}"]}
 `,
   );
   const store = AccessStore.open(join(dir, 'access.sqlite'));
@@ -180,6 +186,42 @@ describe('OpenID Connect sign-in', () => {
     const b2 = new Browser();
     expect((await signIn(b2)).error).toBeNull();
     expect((await b2.me()).roles.sort()).toEqual(['auditor', 'viewer']);
+  });
+
+  it('user attributes follow their claims at every sign-in (for scopes such as {user.home})', async () => {
+    const attrsOf = (name: string) => {
+      const store = AccessStore.open(join(dir, 'access.sqlite'));
+      try {
+        return store.user(name)?.attrs;
+      } finally {
+        store.close();
+      }
+    };
+    provider.next = {
+      claims: {
+        preferred_username: 'hana',
+        groups: ['homes'],
+        home_subsystem: 'video',
+        site: ['north', 'south'],
+      },
+    };
+    const b = new Browser();
+    expect((await signIn(b)).error).toBeNull();
+    expect((await b.me()).roles).toEqual(['home']);
+    // a list claim gives its first value
+    expect(attrsOf('hana')).toEqual({ home: 'video', site: 'north' });
+    expect(auditOf('hana').find((e) => e.outcome === 'ok')?.detail).toMatchObject({
+      attrs: { home: 'video' },
+    });
+    // the scoped role works for the session (which rows {user.home} admits: test/access/leaks.test.ts)
+    expect((await b.get(`${base}/api/events`)).status).toBe(200);
+    // the provider changes the claim, then drops it: the attribute follows, then goes (the scope then matches nothing)
+    provider.next = { claims: { preferred_username: 'hana', groups: ['homes'], home_subsystem: 'console' } };
+    expect((await signIn(new Browser())).error).toBeNull();
+    expect(attrsOf('hana')).toEqual({ home: 'console' });
+    provider.next = { claims: { preferred_username: 'hana', groups: ['homes'] } };
+    expect((await signIn(new Browser())).error).toBeNull();
+    expect(attrsOf('hana')).toEqual({});
   });
 
   it('a wrong state is refused', async () => {
