@@ -58,13 +58,13 @@ export async function runServer(
   const subsystemOf = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, p]) => [name, p.subsystem]),
   );
-  // Flows run on every engine; the other processors' SQL (table CTEs, window functions, DELETE)
+  // Flows and health run on every engine; the other processors' SQL (unpivoting JSON, DELETE)
   // is DuckDB's: on ClickHouse they would fail every run, so they are not started there and the
   // server says so once.
   const derived = warehouse.dialect === 'duckdb';
   if (!derived)
     log(
-      'health, patterns, catalog and links are computed on the embedded DuckDB warehouse only; on ClickHouse those pages stay empty (ingest, events, volume, dead letters, flows and topology work)',
+      'patterns, catalog and links are computed on the embedded DuckDB warehouse only; on ClickHouse those pages stay empty (ingest, events, volume, dead letters, flows, health and topology work)',
     );
   const lagging = () =>
     Object.entries(ingest.status().pipelines)
@@ -75,7 +75,7 @@ export async function runServer(
     onChange: (s) =>
       log(
         s.held
-          ? 'processors: this server holds the processor lease and runs flows'
+          ? 'processors: this server holds the processor lease and runs flows and health'
           : `processors: standing by (the lease is held by ${s.holder ?? 'nobody'})`,
       ),
   });
@@ -87,13 +87,13 @@ export async function runServer(
     onError: (e) => log(`flows: processing failed, will retry: ${String(e)}`),
   });
   const health = defineHealth(config);
-  const healthRunner =
-    derived && health
-      ? startHealthRunner(warehouse, health, {
-          lagging,
-          onError: (e) => log(`health: processing failed, will retry: ${String(e)}`),
-        })
-      : undefined;
+  const healthRunner = health
+    ? startHealthRunner(warehouse, health, {
+        gate,
+        lagging,
+        onError: (e) => log(`health: processing failed, will retry: ${String(e)}`),
+      })
+    : undefined;
   const patternRunner =
     derived &&
     startPatternRunner(warehouse, {

@@ -53,8 +53,8 @@ export async function queryWithin(warehouse: Warehouse, q: Sql, opts: RunOptions
           hint: 'start the server or run reprocess so derived tables are built',
         },
       ]);
-    // ClickHouse (18.16: "Code: 60 ... doesn't exist", newer: "UNKNOWN_TABLE"): the processors
-    // that build the flow and health tables do not run there yet, so those datasets never exist.
+    // ClickHouse (18.16: "Code: 60 ... doesn't exist", newer: "UNKNOWN_TABLE"): the schema
+    // migrations create every derived table there, so a missing one means the schema is behind.
     if (warehouse.sqlDialect.name === 'clickhouse' && /Code: 60\b|UNKNOWN_TABLE/.test(String(error)))
       throw new UserError(
         'not_found',
@@ -63,7 +63,7 @@ export async function queryWithin(warehouse: Warehouse, q: Sql, opts: RunOptions
           {
             where: 'dataset',
             message: String(error).split('\n')[0] ?? '',
-            hint: 'flow, health and topology reports need a DuckDB warehouse until their processors run on ClickHouse',
+            hint: 'start `mortar serve` of this version once against the warehouse: it brings the ClickHouse schema up to date',
           },
         ],
       );

@@ -9,6 +9,16 @@ import type { CommitBatch } from './warehouse.ts';
 export type RowValue = string | number | boolean | null | RowValue[] | { [k: string]: RowValue };
 export type Row = Record<string, RowValue>;
 
+/** How `execute` runs its transaction. */
+export interface ExecuteOptions {
+  /**
+   * Beside the commits instead of queued behind them: its own transaction on a connection of its
+   * own (DuckDB), so a long derived-table update never holds up ingest. Only for statements whose
+   * tables the commits never write (MVCC keeps the two apart); one such transaction at a time.
+   */
+  beside?: boolean;
+}
+
 /** Reads that can be given up: the engine stops the running query when `signal` aborts. */
 export interface ReadOptions {
   signal?: AbortSignal;
@@ -23,7 +33,7 @@ export interface Engine {
   read(queries: readonly Sql[], options?: ReadOptions): Promise<Row[][]>;
   migrate(): Promise<void>;
   /** Statements in one transaction, serialised with commits (derived tables are written this way). */
-  execute(statements: readonly Sql[]): Promise<void>;
+  execute(statements: readonly Sql[], options?: ExecuteOptions): Promise<void>;
   /** Rows and positions in one transaction, serialised with every other commit on the same store. */
   commit(batch: CommitBatch): Promise<void>;
   /** Waits for work in flight, makes everything durable, releases the store. */

@@ -25,7 +25,7 @@ export function createSqlWarehouse(engine: Engine): Warehouse {
       const [rows = []] = await engine.read([q], options);
       return rows;
     },
-    execute: (statements) => engine.execute(statements),
+    execute: (statements, options) => engine.execute(statements, options),
     migrate: () => engine.migrate(),
     commit: (batch) => engine.commit(batch),
 

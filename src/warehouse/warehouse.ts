@@ -4,7 +4,7 @@
 import type { DeadLetter, MortarEvent } from '../events/event.ts';
 import type { SourcePosition } from '../sources/source.ts';
 import type { Dialect } from './dialect.ts';
-import type { ReadOptions, Row } from './engine.ts';
+import type { ExecuteOptions, ReadOptions, Row } from './engine.ts';
 import type { Sql } from './sql.ts';
 
 /** What one commit stores: rows plus the read positions that produced them, atomically. */
@@ -85,7 +85,7 @@ export interface Warehouse {
   /** One read query (processors, reports); rows as plain JS values. */
   query(q: Sql, options?: ReadOptions): Promise<Row[]>;
   /** Statements in one transaction, serialised with commits: how derived tables are replaced. */
-  execute(statements: readonly Sql[]): Promise<void>;
+  execute(statements: readonly Sql[], options?: ExecuteOptions): Promise<void>;
   /** Creates or upgrades the schema; idempotent. */
   migrate(): Promise<void>;
   /** Stores rows and positions in one transaction: all or nothing. */

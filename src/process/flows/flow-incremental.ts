@@ -7,7 +7,7 @@
 // per step wins), so a crash or a re-read of the same events never double counts.
 //
 // Cost per run follows the new events: margin events an earlier run already took are skipped by
-// id (a temp table on the writer connection; lost on restart, then simply re-read), and the stored
+// id (a temp table on the connection these runs use; lost on restart, then simply re-read), and the stored
 // rows are found through the touched alerts' (root, root_us) from one pass over flow_alerts, so the
 // scans of flow_steps and flow_hops skip (zone maps) the blocks outside those alerts' start times.
 //
@@ -268,7 +268,9 @@ export async function processIncrement(
     sql`drop table ${T.seenNext}`,
     ...(pairRows.length ? [sql`drop table ${T.pairs}`] : []),
   ];
-  await warehouse.execute(statements);
+  // Beside the ingest commits, not behind them (flow tables are this runner's alone): a long run
+  // no longer holds up the rows it is waiting for.
+  await warehouse.execute(statements, { beside: true });
   const [after] = await warehouse.query(
     sql`select p.dropped, p.overflow, p.touched, (select count(*) from ${id('flow_pending')} where flow = ${f}) as pending
       from ${id('flow_progress')} as p where p.flow = ${f}`,

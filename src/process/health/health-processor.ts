@@ -1,14 +1,16 @@
 // Runs health processing for a window [from, to): reads the window's events (plus `lookback`
 // before it for context and `hindsight` after it for backdated evidence) set-based on the
 // warehouse, composes the time lines, and replaces the window's rows of health_transitions and
-// health_conditions in one transaction. Conditions that held when the context began are carried
+// health_conditions in one transaction (on ClickHouse, which has none, new rows first and then
+// tombstones for the replaced ones: see interval-store.ts). Conditions that held when the context began are carried
 // in from health_conditions (with their original start and evidence), so slices processed one
 // after the other equal one pass over everything, and reprocessing a window changes nothing.
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { compose, type EvidenceRow, type SeenComponent } from './compose.ts';
 import type { HealthDef } from './definition.ts';
-import { type CarriedCondition, evidenceSql } from './health-sql.ts';
+import { type CarriedCondition, type EvidenceWindow, evidenceSql } from './health-sql.ts';
+import { clickhouseEvidenceSql } from './health-sql-clickhouse.ts';
 import { CONDITIONS, HEALTH_TABLES, TRANSITIONS } from './health-tables.ts';
 import { type IntervalRow, replaceWindow } from './interval-store.ts';
 import { clip } from './timeline.ts';
@@ -45,7 +47,9 @@ function serialised<T>(warehouse: Warehouse, fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** DuckDB's tables; ClickHouse's come with its migrations (warehouse/clickhouse/derivedSchema.ts). */
 export async function ensureHealthTables(warehouse: Warehouse): Promise<void> {
+  if (warehouse.dialect === 'clickhouse') return;
   await warehouse.execute(HEALTH_TABLES);
 }
 
@@ -53,8 +57,11 @@ export async function ensureHealthTables(warehouse: Warehouse): Promise<void> {
 export async function eventSpanUs(
   warehouse: Warehouse,
 ): Promise<{ firstUs: number; lastUs: number } | undefined> {
-  const e = warehouse.sqlDialect.epochUs(id('ts'));
-  const [row] = await warehouse.query(sql`select min(${e}) as a, max(${e}) as b from ${id('events')}`);
+  const d = warehouse.sqlDialect;
+  const e = d.epochUs(id('ts'));
+  const [row] = await warehouse.query(
+    sql`select ${d.nullOverNone(sql`min(${e})`, e)} as a, ${d.nullOverNone(sql`max(${e})`, e)} as b from ${id('events')}`,
+  );
   if (row?.a === null || row?.a === undefined) return undefined;
   return { firstUs: Number(row.a), lastUs: Number(row.b) };
 }
@@ -112,15 +119,16 @@ async function run(warehouse: Warehouse, def: HealthDef, w: HealthWindow): Promi
     horizonUs[s.name] = lagging.has(s.name) ? Math.min(endUs, newest) : endUs;
   }
   const carry = loUs > span.firstUs ? await carried(warehouse, def, loUs) : [];
+  const ew: EvidenceWindow = {
+    loUs,
+    hiUs: endUs,
+    observedFromUs: span.firstUs,
+    horizonUs,
+    maxSinceUs: def.hindsightUs,
+    carried: carry,
+  };
   const evidenceRows = await warehouse.query(
-    evidenceSql(d, def, {
-      loUs,
-      hiUs: endUs,
-      observedFromUs: span.firstUs,
-      horizonUs,
-      maxSinceUs: def.hindsightUs,
-      carried: carry,
-    }),
+    d.name === 'clickhouse' ? clickhouseEvidenceSql(d, def, ew) : evidenceSql(d, def, ew),
   );
   const evidence: EvidenceRow[] = evidenceRows.map((r) => ({
     rule: String(r.rule),

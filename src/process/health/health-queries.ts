@@ -2,6 +2,7 @@
 // the same query), the transitions in a window, and availability per component and subsystem.
 // Everything reads health_transitions; entities the configuration declares but the table does
 // not cover are unknown (no data).
+import { hasTable } from '../../warehouse/hasTable.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { HealthDef, HealthState, Level } from './definition.ts';
@@ -33,11 +34,8 @@ export interface AvailabilityRow {
 const T = sql.id(TRANSITIONS.name);
 const ORDER = { system: 0, subsystem: 1, component: 2 } as const;
 
-export async function tablesReady(warehouse: Warehouse): Promise<boolean> {
-  const [row] = await warehouse.query(
-    sql`select count(*) as n from information_schema.tables where table_name = ${TRANSITIONS.name}`,
-  );
-  return Number(row?.n ?? 0) > 0;
+export function tablesReady(warehouse: Warehouse): Promise<boolean> {
+  return hasTable(warehouse, TRANSITIONS.name);
 }
 
 const toRow = (r: Record<string, unknown>): StateRow => ({
@@ -51,7 +49,8 @@ const toRow = (r: Record<string, unknown>): StateRow => ({
   rule: (r.rule as string | null) ?? null,
   causedBy: (r.caused_by as string | null) ?? null,
   suppressedBy: (r.suppressed_by as string | null) ?? null,
-  flapping: r.flapping === true,
+  // A boolean from DuckDB, 0/1 (UInt8) from ClickHouse.
+  flapping: r.flapping === true || r.flapping === 1,
 });
 
 const key = (r: { level: string; subsystem: string; component: string }) =>

@@ -2,7 +2,7 @@
 // `hindsight` of the time lines (late evidence such as a takeover naming a failed peer moves a
 // state's start back). After a restart it first catches up from where the stored time lines end,
 // an hour per run, so nothing is skipped and nothing is counted twice: each run replaces its
-// window's rows in one transaction.
+// window's rows in one transaction (on ClickHouse, new rows before tombstones: interval-store.ts).
 import { sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { startPeriodic } from '../periodic.ts';
@@ -33,12 +33,17 @@ export interface HealthRunnerOptions {
   maxSliceUs?: number;
   /** Subsystems whose pipelines are still catching up. */
   lagging?: () => string[];
+  /** Runs only while this says yes (the processor lease, lease.ts). */
+  gate?: () => Promise<boolean>;
   onError?: (e: unknown) => void;
 }
 
 /** Where the stored time lines end (µs), undefined when none are stored. */
 export async function processedUntilUs(warehouse: Warehouse): Promise<number | undefined> {
-  const [row] = await warehouse.query(sql`select max(to_us) as t from ${sql.id(TRANSITIONS.name)}`);
+  const to = sql.id('to_us');
+  const [row] = await warehouse.query(
+    sql`select ${warehouse.sqlDialect.nullOverNone(sql`max(${to})`, to)} as t from ${sql.id(TRANSITIONS.name)}`,
+  );
   return row?.t === null || row?.t === undefined ? undefined : Number(row.t);
 }
 
@@ -77,6 +82,7 @@ export function startHealthRunner(
     intervalMs: opts.intervalMs ?? def.intervalMs,
     stats,
     onError: opts.onError,
+    gate: opts.gate,
   });
   return { stats: () => ({ ...stats }), runOnce: loop.runOnce, stop: loop.stop };
 }

@@ -7,7 +7,7 @@
 // condition, not per event), whatever the event volume.
 //
 // The gap and island steps use standard window functions (lead, running min, max and sum), which
-// DuckDB and current ClickHouse releases have; ClickHouse 18.16 would need array functions instead.
+// ClickHouse 18.16 lacks: health-sql-clickhouse.ts computes the same rows with array functions.
 import type { HealthMatch } from '../../config/schema.ts';
 import type { Dialect } from '../../warehouse/dialect.ts';
 import { type Sql, type SqlNode, sql } from '../../warehouse/sql.ts';
@@ -54,20 +54,46 @@ export function matchSql(d: Dialect, m: HealthMatch): Sql {
   if (m.severity !== undefined) conds.push(eq(col('severity'), m.severity));
   for (const [k, v] of Object.entries(m.attrs ?? {})) conds.push(eq(d.jsonText(col('attrs'), k), v));
   if (m.message !== undefined) conds.push(regexMatches(d, col('message'), m.message));
-  return conds.length ? sql`(${sql.join(conds, sql` and `)})` : sql`true`;
+  // (1 = 1), not `true`: ClickHouse 18.16 has no boolean literals.
+  return conds.length ? sql`(${sql.join(conds, sql` and `)})` : sql`(1 = 1)`;
 }
 
-function targetSql(d: Dialect, scope: string, attr: string | undefined): Sql {
+export function targetSql(d: Dialect, scope: string, attr: string | undefined): Sql {
   if (scope === 'subsystem') return sql`''`;
   return attr ? d.jsonText(col('attrs'), attr) : sql`${col('component')}`;
 }
 
-function sinceSql(d: Dialect, r: RuleDef, maxUs: number): Sql {
+export function sinceSql(d: Dialect, r: RuleDef, maxUs: number): Sql {
   if (!r.since) return sql`0`;
   const text = r.since.attr
     ? d.jsonText(col('attrs'), r.since.attr)
     : regexGroup(d, col('message'), r.since.pattern!);
   return sql`cast(round(least(greatest(coalesce(${toNumber(d, text)}, 0) * ${r.since.unitUs}, 0), ${maxUs})) as bigint)`;
+}
+
+/**
+ * The last heartbeat before the context of every declared or carried component of a subsystem
+ * with a heartbeat rule, as [subsystem, component, µs]: for a component stale when the context
+ * begins, the stored gap says when; for any other declared one, the context's (or the
+ * observation's) start.
+ */
+export function lastBeats(def: HealthDef, w: EvidenceWindow): [string, string, number][] {
+  const first = Math.max(w.loUs, w.observedFromUs);
+  const lastBeat = new Map<string, number>();
+  for (const s of Object.values(def.subsystems)) {
+    if (!s.heartbeat) continue;
+    for (const c of s.components) lastBeat.set(JSON.stringify([s.name, c]), first);
+  }
+  for (const c of w.carried)
+    if (c.rule === 'heartbeat' && def.subsystems[c.subsystem]?.heartbeat)
+      lastBeat.set(
+        JSON.stringify([c.subsystem, c.component]),
+        c.fromUs - def.subsystems[c.subsystem]!.heartbeat!.staleAfterUs,
+      );
+  return [...lastBeat].map(([k, t]) => {
+    const [sub, comp] = JSON.parse(k) as [string, string];
+    return [sub, comp, t];
+  });
 }
 
 /** Rows: rule, subsystem, component ('' for subsystem scope), from_us, to_us (NULL: still holds), event_id. */
@@ -122,21 +148,7 @@ export function evidenceSql(d: Dialect, def: HealthDef, w: EvidenceWindow): Sql 
   const beats = Object.values(def.subsystems).filter((s) => s.heartbeat);
   if (beats.length > 0) {
     const subs = beats.map((s) => s.name);
-    // The last heartbeat before the context: for a component stale when it begins, the stored
-    // gap says when; for any other declared one, the context's (or the observation's) start.
-    const first = Math.max(w.loUs, w.observedFromUs);
-    const lastBeat = new Map<string, number>();
-    for (const s of beats) for (const c of s.components) lastBeat.set(JSON.stringify([s.name, c]), first);
-    for (const c of w.carried)
-      if (c.rule === 'heartbeat' && def.subsystems[c.subsystem]?.heartbeat)
-        lastBeat.set(
-          JSON.stringify([c.subsystem, c.component]),
-          c.fromUs - def.subsystems[c.subsystem]!.heartbeat!.staleAfterUs,
-        );
-    const declared = [...lastBeat].map(([k, t]) => {
-      const [sub, comp] = JSON.parse(k) as [string, string];
-      return sql`(${sub}, ${comp}, ${t})`;
-    });
+    const declared = lastBeats(def, w).map(([sub, comp, t]) => sql`(${sub}, ${comp}, ${t})`);
     const declaredCte = declared.length
       ? sql`select * from (values ${sql.join(declared)}) as v(subsystem, component, t)`
       : sql`select cast(null as varchar) as subsystem, cast(null as varchar) as component, cast(null as bigint) as t where false`;

@@ -3,7 +3,14 @@
 // neighbours of one time line with equal values are merged across the window's edges. Run in one
 // transaction (with the other table's), the same window twice, or windows in any order, leave the
 // same rows: reprocessing never double counts. Callers serialise writers (the read comes first).
-import { type Sql, type SqlValue, sql } from '../../warehouse/sql.ts';
+//
+// On ClickHouse (no transactions, no DELETE) the tables are logs behind views (derivedTables.ts):
+// the merged rows go into a Memory work table and replace the window's old rows there (new rows
+// first, then tombstones), so a reader sees the old or the new rows of a window, never none.
+// A row's key is its time line plus from_us (intervals of a line never overlap).
+import { HEALTH_DERIVED } from '../../warehouse/clickhouse/derivedSchema.ts';
+import { replaceDerivedRows } from '../../warehouse/clickhouse/derivedTables.ts';
+import { type Sql, type SqlNode, type SqlValue, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { IntervalTable } from './health-tables.ts';
 
@@ -29,8 +36,9 @@ export async function replaceWindow(
   for (const r of fresh) if (r.to_us > r.from_us) rows.push(r);
   const cols = [...table.keys, 'from_us', 'to_us', ...table.values];
   const lineOf = (r: IntervalRow) => JSON.stringify(table.keys.map((k) => r[k]));
-  const same = (x: IntervalRow, y: IntervalRow) =>
-    table.values.every((v) => (x[v] ?? null) === (y[v] ?? null));
+  // Flags come back as 0/1 from ClickHouse (UInt8) and as booleans from DuckDB and the processor.
+  const norm = (v: SqlValue | undefined) => (v === true ? 1 : v === false ? 0 : (v ?? null));
+  const same = (x: IntervalRow, y: IntervalRow) => table.values.every((v) => norm(x[v]) === norm(y[v]));
   rows.sort((x, y) => (lineOf(x) < lineOf(y) ? -1 : lineOf(x) > lineOf(y) ? 1 : x.from_us - y.from_us));
   const merged: IntervalRow[] = [];
   for (const r of rows) {
@@ -38,12 +46,39 @@ export async function replaceWindow(
     if (last && lineOf(last) === lineOf(r) && last.to_us === r.from_us && same(last, r)) last.to_us = r.to_us;
     else merged.push({ ...r });
   }
-  const inserts: Sql[] = [];
-  for (let i = 0; i < merged.length; i += CHUNK) {
-    const values = merged
-      .slice(i, i + CHUNK)
-      .map((r) => sql`(${sql.join(cols.map((c) => sql.value(r[c] ?? null)))})`);
-    inserts.push(sql`insert into ${t} (${sql.join(cols.map((c) => sql.id(c)))}) values ${sql.join(values)}`);
-  }
-  return [sql`delete from ${t} where ${touching}`, ...inserts];
+  const inserts = (into: SqlNode): Sql[] => {
+    const out: Sql[] = [];
+    for (let i = 0; i < merged.length; i += CHUNK) {
+      const values = merged
+        .slice(i, i + CHUNK)
+        .map((r) => sql`(${sql.join(cols.map((c) => sql.value(r[c] ?? null)))})`);
+      out.push(sql`insert into ${into} (${sql.join(cols.map((c) => sql.id(c)))}) values ${sql.join(values)}`);
+    }
+    return out;
+  };
+  if (warehouse.dialect === 'clickhouse') return clickhouseReplace(table, touching, inserts);
+  return [sql`delete from ${t} where ${touching}`, ...inserts(t)];
+}
+
+let lastVersion = 0;
+/** A version above every earlier one written by this process (µs clock with a counter). */
+function nextVersion(): number {
+  lastVersion = Math.max(Date.now() * 1000, lastVersion + 1);
+  return lastVersion;
+}
+
+let workSeq = 0;
+
+function clickhouseReplace(table: IntervalTable, touching: Sql, inserts: (into: SqlNode) => Sql[]): Sql[] {
+  const derived = HEALTH_DERIVED.find((d) => d.name === table.name);
+  if (!derived) throw new Error(`no ClickHouse shape for ${table.name}`);
+  const work = sql.id(`${table.name}_work_${process.pid}_${++workSeq}`);
+  const cols = sql.join(derived.columns.map(([n, type]) => sql`${sql.id(n)} ${type}`));
+  return [
+    sql`drop table if exists ${work}`,
+    sql`create table ${work} (${cols}) engine = Memory`,
+    ...inserts(work),
+    ...replaceDerivedRows(derived, sql`${work}`, touching, nextVersion()),
+    sql`drop table if exists ${work}`,
+  ];
 }

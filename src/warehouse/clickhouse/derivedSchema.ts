@@ -66,3 +66,41 @@ export const FLOW_DERIVED: readonly DerivedTable[] = [
     key: ['flow'],
   },
 ];
+
+const U8 = sql`UInt8`;
+
+// Health time lines and conditions (process/health/health-tables.ts): intervals that never overlap
+// per time line, so a line's key plus from_us identifies a row.
+export const HEALTH_DERIVED: readonly DerivedTable[] = [
+  {
+    name: 'health_transitions',
+    columns: [
+      ['level', S],
+      ['subsystem', S],
+      ['component', S],
+      ['state', S],
+      ['from_us', I64],
+      ['to_us', I64],
+      ['reason', NS],
+      ['rule', NS],
+      ['caused_by', NS],
+      ['suppressed_by', NS],
+      ['flapping', U8],
+    ],
+    key: ['level', 'subsystem', 'component', 'from_us'],
+  },
+  {
+    name: 'health_conditions',
+    columns: [
+      ['scope', S],
+      ['subsystem', S],
+      ['component', S],
+      ['rule', S],
+      ['state', S],
+      ['from_us', I64],
+      ['to_us', I64],
+      ['event_id', NS],
+    ],
+    key: ['scope', 'subsystem', 'component', 'rule', 'from_us'],
+  },
+];

@@ -19,7 +19,7 @@
 // and the local ReplacingMergeTree can collapse it.
 import type { Migration } from '../migrate.ts';
 import { type Sql, sql } from '../sql.ts';
-import { FLOW_DERIVED } from './derivedSchema.ts';
+import { FLOW_DERIVED, HEALTH_DERIVED } from './derivedSchema.ts';
 import { derivedTableDdl } from './derivedTables.ts';
 import { LEASE_DERIVED } from './leaseSchema.ts';
 
@@ -103,6 +103,11 @@ export function clickhouseMigrations(layout: ClickHouseLayout): readonly Migrati
       version: 2,
       name: 'flow alerts, steps, hops and progress (derived, as logs behind views)',
       statements: FLOW_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
+    },
+    {
+      version: 3,
+      name: 'health transitions and conditions (derived, as logs behind views)',
+      statements: HEALTH_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
     },
     {
       version: 4,

@@ -14,6 +14,9 @@ export interface SharedDatabase {
   /** The one connection every write uses, always through `writes`. */
   readonly writer: DuckDBConnection;
   readonly writes: SerialQueue;
+  /** The connection of transactions run beside the writer's (execute with `beside`), opened on first use. */
+  beside?: DuckDBConnection;
+  readonly besides: SerialQueue;
   /** Reads in flight, awaited before closing. */
   readonly reads: Set<Promise<unknown>>;
 }
@@ -79,11 +82,14 @@ async function create(key: string, path: string): Promise<SharedDatabase> {
     throw error;
   }
   const writer = await instance.connect();
-  return { instance, writer, writes: new SerialQueue(), reads: new Set() };
+  return { instance, writer, writes: new SerialQueue(), besides: new SerialQueue(), reads: new Set() };
 }
 
 async function shutdown(db: SharedDatabase): Promise<void> {
   try {
+    await db.besides.idle();
+    db.beside?.closeSync();
+    db.beside = undefined;
     await db.writes.run(async () => {
       await Promise.allSettled([...db.reads]);
       await control(db.writer, 'CHECKPOINT');

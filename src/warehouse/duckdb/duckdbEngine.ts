@@ -2,7 +2,7 @@
 // time through the database's writer connection; each read takes a short-lived connection of its
 // own, so dashboards keep answering while a large commit is in progress (MVCC: they see the
 // last committed state).
-import type { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Engine, Row } from '../engine.ts';
 import { applyMigrations } from '../migrate.ts';
 import type { Sql } from '../sql.ts';
@@ -86,18 +86,26 @@ export async function openDuckDBEngine(path: string): Promise<Engine> {
       );
     },
 
-    async execute(statements) {
+    async execute(statements, options) {
       live();
-      await db.writes.run(async () => {
-        await control(db.writer, 'BEGIN TRANSACTION');
+      const inTransaction = async (connection: DuckDBConnection) => {
+        await control(connection, 'BEGIN TRANSACTION');
         try {
-          for (const q of statements) await execute(db.writer, q);
-          await control(db.writer, 'COMMIT');
+          for (const q of statements) await execute(connection, q);
+          await control(connection, 'COMMIT');
         } catch (error) {
-          await control(db.writer, 'ROLLBACK').catch(() => undefined);
+          await control(connection, 'ROLLBACK').catch(() => undefined);
           throw error;
         }
-      });
+      };
+      if (options?.beside) {
+        await db.besides.run(async () => {
+          db.beside ??= await db.instance.connect();
+          await inTransaction(db.beside);
+        });
+        return;
+      }
+      await db.writes.run(() => inTransaction(db.writer));
     },
 
     async commit(batch) {
