@@ -28,7 +28,7 @@ const DEMO_CONFIG = fileURLToPath(new URL('../config/demo/mortar.yaml', import.m
 
 /** The simulated stretch every generated row copies from. */
 export const SAMPLE_MS = 10 * 60_000;
-const SAMPLE_START_US = Date.parse('2026-03-01T00:00:00Z') * 1000;
+export const SAMPLE_START_US = Date.parse('2026-03-01T00:00:00Z') * 1000;
 /** The generated day ends here; reports run with `now` at this instant. */
 export const DAY_END_US = Date.parse('2026-03-03T00:00:00Z') * 1000;
 export const DAY_US = 86_400_000_000;
@@ -101,14 +101,12 @@ export interface ReportDay {
  * Runs the real flow and health processors over the sample, then replaces the events, dead letters
  * and derived tables with a generated day ending at DAY_END_US holding `events` events.
  */
-export async function generateDay(
-  sample: ReportSample,
-  events: number,
-  progress: (text: string) => void,
-): Promise<ReportDay> {
-  const w = sample.warehouse;
+/** The real flow and health processors over the sample's events in `w` (DuckDB or ClickHouse). */
+export async function processSample(
+  w: Warehouse,
+  sample: Pick<ReportSample, 'flows' | 'config'>,
+): Promise<boolean> {
   const sampleEnd = SAMPLE_START_US + SAMPLE_MS * 1000;
-  progress('running the flow and health processors over the sample');
   await ensureFlowTables(w);
   for (const flow of sample.flows)
     await processFlow(w, flow, {
@@ -123,6 +121,18 @@ export async function generateDay(
     await ensureHealthTables(w);
     await processHealth(w, health, { fromUs: SAMPLE_START_US, toUs: sampleEnd, nowUs: sampleEnd });
   }
+  return health !== undefined;
+}
+
+export async function generateDay(
+  sample: ReportSample,
+  events: number,
+  progress: (text: string) => void,
+): Promise<ReportDay> {
+  const w = sample.warehouse;
+  const sampleEnd = SAMPLE_START_US + SAMPLE_MS * 1000;
+  progress('running the flow and health processors over the sample');
+  const health = await processSample(w, sample);
 
   progress('keeping the sample as the template');
   const id = sql.id;

@@ -22,8 +22,11 @@ import {
   DAY_US,
   generateDay,
   ingestSample,
+  processSample,
   type ReportDay,
   type ReportSample,
+  SAMPLE_MS,
+  SAMPLE_START_US,
 } from './reportData.ts';
 import type { BenchContext, Measurement, NamedMeasurement, Scenario } from './scenario.ts';
 
@@ -228,6 +231,65 @@ async function generateOnClickHouse(
   return dead;
 }
 
+/**
+ * The derived tables over the day on ClickHouse, tiled from the sample's as on DuckDB (reportData.ts
+ * generateDay): health time lines once per sample span, flow alerts and hops as many times as the
+ * day has copies of the sample's events. Written straight into the logs behind the views
+ * (derivedTables.ts), as one version.
+ */
+async function tileDerivedOnClickHouse(
+  url: string,
+  sampleEvents: number,
+  events: number,
+  progress: (text: string) => void,
+): Promise<{ alerts: number; hops: number; transitions: number }> {
+  progress('tiling the derived flow and health tables over the day');
+  const startUs = DAY_END_US - DAY_US;
+  const spanUs = SAMPLE_MS * 1000;
+  const sampleEnd = SAMPLE_START_US + spanUs;
+  const flowCopies = Math.max(1, Math.round(events / sampleEvents));
+  const flowStepUs = flowCopies > 1 ? Math.floor((DAY_US - spanUs) / (flowCopies - 1)) : 0;
+  const tables: Record<string, { tiles: number; stepUs: number; keep?: string }> = {
+    flow_alerts: { tiles: flowCopies, stepUs: flowStepUs },
+    flow_hops: { tiles: flowCopies, stepUs: flowStepUs },
+    health_transitions: {
+      tiles: Math.ceil(DAY_US / spanUs),
+      stepUs: spanUs,
+      keep: `where s.from_us < ${sampleEnd} and s.to_us > ${SAMPLE_START_US}`,
+    },
+  };
+  const counts: Record<string, number> = {};
+  for (const [table, t] of Object.entries(tables)) {
+    const cols = (
+      await clickhouseHttp(
+        url,
+        `select name from system.columns where database = 'bench' and table = '${table}'`,
+      )
+    )
+      .trim()
+      .split('\n')
+      .filter(Boolean);
+    const shift = `(toInt64(${startUs - SAMPLE_START_US}) + toInt64(k.k) * ${t.stepUs})`;
+    const shifted: Record<string, string> = {
+      root: `concat(s.root, '#', toString(k.k))`,
+      root_us: `s.root_us + ${shift}`,
+      updated_us: `s.updated_us + ${shift}`,
+      from_us: `greatest(s.from_us, toInt64(${SAMPLE_START_US})) + ${shift}`,
+      to_us: `least(s.to_us, toInt64(${sampleEnd})) + ${shift}`,
+    };
+    const pick = cols.map((c) => shifted[c] ?? `s.\`${c}\``).join(', ');
+    const list = cols.map((c) => `\`${c}\``).join(', ');
+    await clickhouseHttp(
+      url,
+      `insert into bench.${table}_log (${list}, _version, _deleted)
+       select ${pick}, toUInt64(1), toUInt8(0) from sample.${table} as s
+       cross join (select number as k from numbers(${t.tiles})) as k ${t.keep ?? ''}`,
+    );
+    counts[table] = Number((await clickhouseHttp(url, `select count() from bench.${table}`)).trim());
+  }
+  return { alerts: counts.flow_alerts!, hops: counts.flow_hops!, transitions: counts.health_transitions! };
+}
+
 async function runClickHouse(ctx: BenchContext): Promise<Measurement> {
   // The server first: without one the scenario stops at once, saying how to get it.
   const missing = (why: string) =>
@@ -258,9 +320,15 @@ async function runClickHouse(ctx: BenchContext): Promise<Measurement> {
     sample = await ingestSample(ctx.dir, join(ctx.dir, 'sample.duckdb'), ctx.progress);
     ctx.progress('copying the sample into ClickHouse');
     const target = await openWarehouse({ type: 'clickhouse', url: server.url, database: 'sample' });
-    const copied = await copyWarehouse(sample.warehouse, target, { batchRows: 10_000 }).finally(() =>
-      target.close(),
-    );
+    const copied = await copyWarehouse(sample.warehouse, target, { batchRows: 10_000 })
+      .then(async (c) => {
+        // The sample's flow and health tables from ClickHouse's own processors (the same rows as
+        // DuckDB's: test/conformance/flows and health), tiled over the day below.
+        ctx.progress('running the flow and health processors over the sample on ClickHouse');
+        await processSample(target, sample!);
+        return c;
+      })
+      .finally(() => target.close());
     await sample.warehouse.close();
     const { events: sampleEvents, deadLetters, lines, flows } = sample;
     sample = undefined;
@@ -274,15 +342,15 @@ async function runClickHouse(ctx: BenchContext): Promise<Measurement> {
         events,
         ctx.progress,
       );
+      const derived = await tileDerivedOnClickHouse(server.url, sampleEvents, events, ctx.progress);
       const sets = datasets(flows);
-      // Only the datasets ClickHouse holds: the processors' tables are DuckDB-only so far.
-      const defs = builtinReports(sets).filter((d) => d.dataset === 'events' || d.dataset === 'dead_letters');
+      const defs = builtinReports(sets);
       const timings = await timeReports(w, defs, sets, ctx);
       return summarise(
         timings,
         'report.p95.clickhouse',
         'same SQL on clickhouse',
-        `${fmt(events)} events + ${fmt(dead)} dead letters over 24 h (template: ${fmt(sampleEvents)} events from ${fmt(lines)} simulated lines); ${defs.length} of the built-in reports (events, dead_letters)`,
+        `${fmt(events)} events + ${fmt(dead)} dead letters + ${fmt(derived.alerts)} alerts, ${fmt(derived.hops)} hops, ${fmt(derived.transitions)} health intervals over 24 h (template: ${fmt(sampleEvents)} events from ${fmt(lines)} simulated lines); all ${defs.length} built-in reports`,
       );
     } finally {
       await w.close();

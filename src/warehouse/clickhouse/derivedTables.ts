@@ -4,7 +4,7 @@
 // row unless that row is a tombstone. Replacing a window's rows is then two plain inserts: first
 // the new rows, then tombstones for the window's old keys that the new rows do not cover, so a
 // concurrent reader sees old or new rows, never an empty window. Background merges collapse the
-// log; the view's argMax makes reads correct before they do.
+// log; the view reads it with FINAL, so reads are correct before they do.
 //
 // On a cluster the log is `<name>_log_local` on every shard plus a Distributed `<name>_log`
 // sharded by the key, so one key's versions meet on one shard.
@@ -41,21 +41,11 @@ export function derivedTableDdl(layout: ClickHouseLayout, t: DerivedTable): Sql[
     out.push(sql`create table if not exists ${sql.id(log)} as ${sql.id(local)}
       engine = Distributed(${layout.cluster}, ${layout.database}, ${local}, cityHash64(${keyIds}))`);
   }
-  // Inner names differ from the outer ones: ClickHouse resolves aliases before columns.
-  const inner = (n: string) => sql.id(`_c_${n}`);
-  const valueCols = t.columns.filter(([n]) => !t.key.includes(n));
+  // FINAL merges each key's versions at read time (on a cluster each shard merges its own keys,
+  // which the sharding key keeps together); the WHERE runs after it, so a tombstone hides its key.
+  // (18.16 applies an explicit PREWHERE before FINAL, which would resurrect rows: never add one.)
   out.push(sql`create view if not exists ${sql.id(t.name)} as
-    select ${sql.join([
-      ...t.key.map((k) => sql`${inner(k)} as ${sql.id(k)}`),
-      ...valueCols.map(([n]) => sql`argMax(${inner(n)}, ${sql.id(VERSION)}) as ${sql.id(n)}`),
-    ])}
-    from (select ${sql.join([
-      ...t.columns.map(([n]) => sql`${sql.id(n)} as ${inner(n)}`),
-      sql.id(VERSION),
-      sql.id(DELETED),
-    ])} from ${sql.id(log)})
-    group by ${sql.join(t.key.map((k) => inner(k)))}
-    having argMax(${sql.id(DELETED)}, ${sql.id(VERSION)}) = 0`);
+    select ${sql.join(t.columns.map(([n]) => sql.id(n)))} from ${sql.id(log)} final where ${sql.id(DELETED)} = 0`);
   return out;
 }
 
