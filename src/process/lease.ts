@@ -9,7 +9,7 @@
 // same instant may both run one round before the later claim shows; processing is idempotent (a
 // rerun writes the same rows), so that costs work, never correctness.
 import { hostname } from 'node:os';
-import { replaceDerivedRows } from '../warehouse/clickhouse/derivedTables.ts';
+import { nextVersion, replaceDerivedRows } from '../warehouse/clickhouse/derivedTables.ts';
 import { LEASE_DERIVED } from '../warehouse/clickhouse/leaseSchema.ts';
 import { sql } from '../warehouse/sql.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
@@ -44,12 +44,6 @@ export interface LeaseOptions {
   /** Told when this process gains or loses the lease. */
   onChange?: (s: LeaseStatus) => void;
 }
-
-let lastVersion = 0;
-const nextVersion = () => {
-  lastVersion = Math.max(Date.now() * 1000, lastVersion + 1);
-  return lastVersion;
-};
 
 export function processorLease(warehouse: Warehouse, o: LeaseOptions = {}): ProcessorLease {
   const me = o.me ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;

@@ -7,7 +7,7 @@
 // slices of at most `sliceUs`.
 
 import { FLOW_DERIVED } from '../../warehouse/clickhouse/derivedSchema.ts';
-import { replaceDerivedRows } from '../../warehouse/clickhouse/derivedTables.ts';
+import { nextVersion, replaceDerivedRows } from '../../warehouse/clickhouse/derivedTables.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { FlowDef } from './definition.ts';
@@ -16,13 +16,6 @@ import type { FlowWindow } from './flow-sql.ts';
 import { clickhouseInstancesSql } from './flow-sql-clickhouse.ts';
 
 const table = (name: string) => FLOW_DERIVED.find((t) => t.name === name)!;
-
-let lastVersion = 0;
-/** A version above every earlier one written by this process (µs clock with a counter). */
-function nextVersion(): number {
-  lastVersion = Math.max(Date.now() * 1000, lastVersion + 1);
-  return lastVersion;
-}
 
 let workSeq = 0;
 

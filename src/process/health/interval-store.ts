@@ -9,7 +9,7 @@
 // first, then tombstones), so a reader sees the old or the new rows of a window, never none.
 // A row's key is its time line plus from_us (intervals of a line never overlap).
 import { HEALTH_DERIVED } from '../../warehouse/clickhouse/derivedSchema.ts';
-import { replaceDerivedRows } from '../../warehouse/clickhouse/derivedTables.ts';
+import { nextVersion, replaceDerivedRows } from '../../warehouse/clickhouse/derivedTables.ts';
 import { type Sql, type SqlNode, type SqlValue, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { IntervalTable } from './health-tables.ts';
@@ -58,13 +58,6 @@ export async function replaceWindow(
   };
   if (warehouse.dialect === 'clickhouse') return clickhouseReplace(table, touching, inserts);
   return [sql`delete from ${t} where ${touching}`, ...inserts(t)];
-}
-
-let lastVersion = 0;
-/** A version above every earlier one written by this process (µs clock with a counter). */
-function nextVersion(): number {
-  lastVersion = Math.max(Date.now() * 1000, lastVersion + 1);
-  return lastVersion;
 }
 
 let workSeq = 0;

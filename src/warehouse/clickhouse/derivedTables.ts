@@ -21,6 +21,17 @@ export interface DerivedTable {
 }
 
 const VERSION = '_version';
+
+let lastVersion = 0;
+/**
+ * A version above every earlier one written by this process: the µs clock, or one more than the
+ * last when the clock has not moved (or went back). Another server taking over the processors
+ * (lease.ts) continues from its own clock, so servers' clocks must agree to within a lease's life.
+ */
+export function nextVersion(): number {
+  lastVersion = Math.max(Date.now() * 1000, lastVersion + 1);
+  return lastVersion;
+}
 const DELETED = '_deleted';
 
 /** DDL: the log table (local and Distributed on a cluster) and the view under the plain name. */
