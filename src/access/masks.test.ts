@@ -24,9 +24,10 @@ describe('masksFor', () => {
     expect(masksFor(RULES, perms('analyst'), 's', 'health_history')).toEqual([]);
   });
 
-  it('any events mask hides raw dead-letter lines (no field can be found in them)', () => {
+  it('any events mask hides raw dead-letter lines (no field can be found in them) and what reasons quote', () => {
     expect(masksFor(RULES, perms('analyst'), 's', 'dead_letters')).toEqual([
       { field: 'raw', mode: 'hide', salt: 's' },
+      { field: 'reason', mode: 'quoted', salt: 's' },
     ]);
     expect(masksFor(RULES, perms('admin'), 's', 'dead_letters')).toEqual([]);
   });

@@ -11,7 +11,13 @@ import type { Dialect } from '../warehouse/dialect.ts';
 import { type Sql, sql } from '../warehouse/sql.ts';
 
 export const MASK_MODES = ['hide', 'partial', 'hash'] as const;
-export type MaskMode = (typeof MASK_MODES)[number];
+/**
+ * The configurable modes, plus `quoted` (not configurable): every quoted part of a text hidden,
+ * from its first double quote to its last (what a dead letter's reason quotes is input that may
+ * hold a masked value, e.g. `field "x" is "…", not a valid int`).
+ */
+export type ConfiguredMaskMode = (typeof MASK_MODES)[number];
+export type MaskMode = ConfiguredMaskMode | 'quoted';
 
 export interface FieldMask {
   /** A dimension of the dataset; a mask on `attrs.a` also covers the nested `attrs.a.b`. */
@@ -26,6 +32,9 @@ const KEEP = 2;
 const LONGER_THAN = 4;
 const STARS = '***';
 const HASH_DIGITS = 10;
+/** `quoted`: from the first double quote to the last (RE2 and JavaScript read it alike). */
+const QUOTED = '"(?s:.*)"';
+const QUOTED_JS = /"[\s\S]*"/;
 
 /** Free-text fields per dataset, each holding the ones before it (a raw line holds the message). */
 const FREE_TEXT: Readonly<Record<string, readonly string[]>> = { events: ['message', 'raw'] };
@@ -43,6 +52,7 @@ export function maskFor(masks: readonly FieldMask[], field: string): FieldMask |
 /** A value as the mask shows it; null for hidden (and for no value). */
 export function maskValue(mask: FieldMask, value: string | null | undefined): string | null {
   if (value === null || value === undefined || mask.mode === 'hide') return null;
+  if (mask.mode === 'quoted') return value.replace(QUOTED_JS, `"${STARS}"`);
   if (mask.mode === 'hash')
     return `#${createHash('md5')
       .update(mask.salt + value)
@@ -55,6 +65,7 @@ export function maskValue(mask: FieldMask, value: string | null | undefined): st
 /** The same as maskValue, in SQL over the expression `e`. */
 export function maskSql(d: Dialect, e: Sql, mask: FieldMask): Sql {
   if (mask.mode === 'hide') return sql`NULL`;
+  if (mask.mode === 'quoted') return d.replaceRegex(e, QUOTED, `"${STARS}"`);
   if (mask.mode === 'hash') {
     const digest = d.textPrefix(d.md5Hex(sql`concat(${mask.salt}, ${e})`), HASH_DIGITS);
     return sql`(case when ${e} is null then NULL else concat(${'#'}, ${digest}) end)`;

@@ -49,6 +49,8 @@ export interface Dialect {
    * for a haystack holding it.
    */
   replaceAll(haystack: SqlNode, needle: SqlNode, replacement: SqlNode): Sql;
+  /** Expression: every match of the RE2 `pattern` (a constant) in `value` replaced by `replacement`. */
+  replaceRegex(value: SqlNode, pattern: string, replacement: string): Sql;
   /** Aggregate: the distinct non-NULL values of a text column joined by `separator`, any order. */
   distinctText(value: SqlNode, separator: string): Sql;
   /** Query: one row with `n` > 0 when a table or view of that name exists in the warehouse's database. */

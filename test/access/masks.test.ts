@@ -219,6 +219,14 @@ describe('field masks', () => {
     expect(a.rows.length).toBeGreaterThan(0);
     expect(a.rows.every((d) => d.raw === '')).toBe(true);
     expect(p.rows.every((d) => d.raw.length > 0)).toBe(true);
+    // A reason may quote the failed input: its quoted part is hidden from the masked identity.
+    const quoting = p.rows.filter((d) => /".*"/s.test(d.reason));
+    expect(quoting.length).toBeGreaterThan(0);
+    for (const d of quoting) {
+      const seen = a.rows.find((x) => x.id === d.id)!;
+      expect(seen.reason).toContain('"***"');
+      expect(seen.reason).toBe(d.reason.replace(/"[\s\S]*"/, '"***"'));
+    }
     const report = await ana.json<ReportRunResult>('/api/reports/dead-letters-by-pipeline/run');
     expect(report.rows.length).toBeGreaterThan(0);
   });

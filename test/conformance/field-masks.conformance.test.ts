@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDimension } from '../../src/reports/dataset.ts';
 import { datasets } from '../../src/reports/datasets.ts';
-import { type FieldMask, maskedSql, maskValue, redactText } from '../../src/reports/field-masks.ts';
+import { type FieldMask, maskedSql, maskSql, maskValue, redactText } from '../../src/reports/field-masks.ts';
 import { openWarehouse } from '../../src/warehouse/open.ts';
 import { sql } from '../../src/warehouse/sql.ts';
 import { makeEvent } from '../../src/warehouse/testRows.ts';
@@ -53,6 +53,25 @@ for (const engine of ENGINES) {
     afterAll(async () => {
       await w?.close();
       await rm(dir, { recursive: true, force: true });
+    });
+
+    it('quoted (dead-letter reasons): the engine hides the same span as JavaScript', async () => {
+      const mask: FieldMask = { field: 'reason', mode: 'quoted', salt: 's' };
+      const texts = [
+        'field "code" is "x9", not a valid int',
+        'field "code" is "a"b", not a valid int',
+        'RFC 3164: "Fob" is not a month',
+        'does not match the pattern of parser regex',
+        'one " quote only',
+        'line\nbreak "in\nside" end',
+        '"" empty',
+        'Ölçüm "ÜBER 😀" ok',
+      ];
+      for (const text of texts) {
+        const [row] = await w.query(sql`select ${maskSql(w.sqlDialect, sql`${text}`, mask)} as v`);
+        expect(row!.v, JSON.stringify(text)).toBe(maskValue(mask, text));
+      }
+      expect(maskValue(mask, texts[1])).toBe('field "***", not a valid int');
     });
 
     for (const mode of ['hide', 'partial', 'hash'] as const) {

@@ -95,6 +95,10 @@ export const clickhouseDialect: Dialect = Object.freeze({
     return sql`if(${n} != '' and position(${haystack}, ${n}) > 0, NULL, ${haystack})`;
   },
 
+  replaceRegex(value: SqlNode, pattern: string, replacement: string) {
+    return sql`replaceRegexpAll(${value}, ${pattern}, ${replacement})`;
+  },
+
   distinctText(value: SqlNode, separator: string) {
     return sql`arrayStringConcat(groupUniqArray(${value}), ${separator})`;
   },

@@ -96,6 +96,10 @@ export const duckdbDialect: Dialect = Object.freeze({
     return sql`replace(${haystack}, coalesce(${needle}, ''), coalesce(${replacement}, ''))`;
   },
 
+  replaceRegex(value: SqlNode, pattern: string, replacement: string) {
+    return sql`regexp_replace(${value}, ${pattern}, ${replacement}, 'g')`;
+  },
+
   distinctText(value: SqlNode, separator: string) {
     return sql`string_agg(distinct ${value}, ${separator})`;
   },
