@@ -72,6 +72,8 @@ export async function runServer(
       .map(([name]) => subsystemOf[name]!);
   // Among servers sharing a ClickHouse only the lease holder runs the processors (lease.ts).
   const lease = processorLease(warehouse, {
+    ttlMs: config.server.processorLeaseMs,
+    renewMs: Math.max(100, Math.round(config.server.processorLeaseMs / 3)),
     onChange: (s) =>
       log(
         s.held

@@ -8,6 +8,7 @@ import { globSync } from 'tinyglobby';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ErrorDetail, UserError } from '../events/errors.ts';
+import { parseDurationMs } from '../events/time.ts';
 import {
   type AccessConfig,
   type ConfigFile,
@@ -50,7 +51,7 @@ export interface Config {
   file: string;
   dataDir: string;
   warehouse: WarehouseConfig;
-  server: { host: string; port: number };
+  server: { host: string; port: number; processorLeaseMs: number };
   /** The access section of the main file (sign-in, roles). */
   access?: AccessConfig;
   ingest: {
@@ -181,7 +182,11 @@ function merge(
     file: main,
     dataDir: resolve(overrides.dataDir ?? resolve(dirname(main), root.data_dir ?? './data')),
     warehouse: warehouseConfig(root.warehouse),
-    server: { host: root.server?.host ?? '127.0.0.1', port: root.server?.port ?? 8080 },
+    server: {
+      host: root.server?.host ?? '127.0.0.1',
+      port: root.server?.port ?? 8080,
+      processorLeaseMs: parseDurationMs(root.server?.processor_lease ?? '15s') ?? 15_000,
+    },
     access: root.access,
     ingest: {
       batchRows: root.ingest?.batch_rows ?? 20_000,

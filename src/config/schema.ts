@@ -1118,6 +1118,11 @@ export const configFileSpec = z
       .strictObject({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
+        processor_lease: duration
+          .default('15s')
+          .describe(
+            'Several servers on one ClickHouse: how long the processor lease lasts unrenewed (renewed every third of it); a dead holder is replaced after about this long.',
+          ),
       })
       .optional(),
     ingest: z

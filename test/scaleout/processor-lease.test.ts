@@ -82,6 +82,7 @@ describe('processor lease on ClickHouse', () => {
         JSON.stringify({
           data_dir: home,
           warehouse: { type: 'clickhouse', url: ch.url, database: 'lease_e2e' },
+          server: { processor_lease: '3s' },
         }),
       );
       const child = startMortar(['serve', '-c', file, '--port', '0', '--host', '127.0.0.1']);
@@ -103,7 +104,7 @@ describe('processor lease on ClickHouse', () => {
     const active = async (url: string) =>
       ((await (await fetch(`${url}/api/health`)).json()) as { processor: { active: boolean } }).processor
         .active;
-    /** Polls until `want` holds for both servers' flags, or 45 s passed (the lease lasts 15 s). */
+    /** Polls until `want` holds for both servers' flags, or 45 s passed (the lease lasts 3 s here). */
     const until = async (servers: string[], want: (flags: boolean[]) => boolean) => {
       const deadline = Date.now() + 45_000;
       let flags: boolean[] = [];
