@@ -58,13 +58,13 @@ export async function runServer(
   const subsystemOf = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, p]) => [name, p.subsystem]),
   );
-  // Flows and health run on every engine; the other processors' SQL (unpivoting JSON, DELETE)
+  // Flows, health and patterns run on every engine; catalog and links SQL (unpivoting JSON, DELETE)
   // is DuckDB's: on ClickHouse they would fail every run, so they are not started there and the
   // server says so once.
   const derived = warehouse.dialect === 'duckdb';
   if (!derived)
     log(
-      'patterns, catalog and links are computed on the embedded DuckDB warehouse only; on ClickHouse those pages stay empty (ingest, events, volume, dead letters, flows, health and topology work)',
+      'catalog and links are computed on the embedded DuckDB warehouse only; on ClickHouse those pages stay empty (ingest, events, volume, dead letters, flows, health, topology and patterns work)',
     );
   const lagging = () =>
     Object.entries(ingest.status().pipelines)
@@ -77,7 +77,7 @@ export async function runServer(
     onChange: (s) =>
       log(
         s.held
-          ? 'processors: this server holds the processor lease and runs flows and health'
+          ? 'processors: this server holds the processor lease and runs flows, health and patterns'
           : `processors: standing by (the lease is held by ${s.holder ?? 'nobody'})`,
       ),
   });
@@ -96,11 +96,10 @@ export async function runServer(
         onError: (e) => log(`health: processing failed, will retry: ${String(e)}`),
       })
     : undefined;
-  const patternRunner =
-    derived &&
-    startPatternRunner(warehouse, {
-      onError: (e) => log(`patterns: mining failed, will retry: ${String(e)}`),
-    });
+  const patternRunner = startPatternRunner(warehouse, {
+    gate,
+    onError: (e) => log(`patterns: mining failed, will retry: ${String(e)}`),
+  });
   const catalogRunner =
     derived &&
     startCatalogRunner(warehouse, {
@@ -153,7 +152,7 @@ export async function runServer(
         await ingest.stop().catch((e) => log(`ingest: ${String(e)}`));
         await flowRunner?.stop();
         await healthRunner?.stop();
-        if (patternRunner) await patternRunner.stop();
+        await patternRunner.stop();
         if (catalogRunner) await catalogRunner.stop();
         if (linkRunner) await linkRunner.stop();
         // A clean stop hands the processors over at once instead of after the lease's expiry.

@@ -5,9 +5,22 @@
 // templates (count, first/last seen, examples), "new pattern" changes and the new watermark.
 // A crash before the commit changes nothing; after it, the mapping table says what was counted,
 // so nothing is counted twice. The miners are restored from pattern_templates on the first step.
-import { type Sql, sql } from '../../warehouse/sql.ts';
+// On ClickHouse (no transactions) the same step writes in a crash-safe order and the restore
+// takes the counts from the mapping (pattern-clickhouse.ts).
+
+import { nextVersion } from '../../warehouse/clickhouse/derivedTables.ts';
+import { type Sql, type SqlValue, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { type MinerOptions, OVERFLOW_ID, PatternMiner } from './miner.ts';
+import {
+  clickhouseEventsToMine,
+  clickhouseRateChanges,
+  insertLogRows,
+  mappedCounts,
+  overflowFrom,
+  type StoredCounts,
+  templateValues,
+} from './pattern-clickhouse.ts';
 import { PATTERN_TABLES } from './pattern-tables.ts';
 
 export interface PatternSettings {
@@ -72,14 +85,22 @@ const C = sql.id('pattern_changes');
 const S = sql.id('pattern_state');
 const key = (pipeline: string, id: string) => `${pipeline}\u0000${id}`;
 
+/** Creates the pattern tables on DuckDB; on ClickHouse the schema migrations made them (derivedSchema.ts). */
 export async function ensurePatternTables(warehouse: Warehouse): Promise<void> {
+  if (warehouse.dialect === 'clickhouse') return;
   await warehouse.execute(PATTERN_TABLES);
 }
 
 async function load(warehouse: Warehouse, st: PatternState, s: PatternSettings): Promise<void> {
+  const clickhouse = warehouse.dialect === 'clickhouse';
   const rows = await warehouse.query(
-    sql`select pipeline, subsystem, id, tokens, varied, count, first_us, last_us, examples from ${T} order by pipeline, first_us, id`,
+    sql`select pipeline, subsystem, id, template, tokens, varied, count, first_us, last_us, examples from ${T} order by pipeline, first_us, id`,
   );
+  // ClickHouse: a step interrupted between its writes may have stored counts without mappings;
+  // the mapping is what was counted, so stored rows that disagree are rewritten (or dropped).
+  const mapped = clickhouse ? await mappedCounts(warehouse) : undefined;
+  const fixes: SqlValue[][] = [];
+  const drops: SqlValue[][] = [];
   for (const r of rows) {
     const pipeline = String(r.pipeline);
     const row: TemplateRow = {
@@ -91,13 +112,24 @@ async function load(warehouse: Warehouse, st: PatternState, s: PatternSettings):
       lastUs: Number(r.last_us),
       examples: JSON.parse(String(r.examples)) as string[],
     };
+    if (mapped) {
+      const m: StoredCounts | undefined = mapped.get(key(pipeline, row.id));
+      if (!m) {
+        drops.push(templateValues(r, row));
+        continue;
+      }
+      if (m.count !== row.count || m.firstUs !== row.firstUs || m.lastUs !== row.lastUs) {
+        Object.assign(row, m);
+        fixes.push(templateValues(r, m));
+      }
+    }
     st.rows.set(key(pipeline, row.id), row);
     if (row.id !== OVERFLOW_ID)
       minerOf(st, pipeline, s).restoreTokens(
         row.id,
         JSON.parse(String(r.tokens)) as string[],
         row.count,
-        r.varied === true,
+        r.varied === true || r.varied === 1,
       );
     st.pipelineFirstUs.set(pipeline, Math.min(st.pipelineFirstUs.get(pipeline) ?? row.firstUs, row.firstUs));
   }
@@ -107,6 +139,19 @@ async function load(warehouse: Warehouse, st: PatternState, s: PatternSettings):
       st.overflow.set(String(r.pipeline), Number(r.overflow));
       minerOf(st, String(r.pipeline), s).overflow = Number(r.overflow);
     }
+  }
+  if (mapped) {
+    const overflow = overflowFrom(mapped);
+    for (const pipeline of new Set([...overflow.keys(), ...st.overflow.keys()])) {
+      const n = overflow.get(pipeline) ?? 0;
+      st.overflow.set(pipeline, n);
+      minerOf(st, pipeline, s).overflow = n;
+    }
+    const version = nextVersion();
+    await warehouse.execute([
+      ...insertLogRows('pattern_templates', fixes, version),
+      ...insertLogRows('pattern_templates', drops, version, true),
+    ]);
   }
   st.loaded = true;
 }
@@ -135,8 +180,11 @@ export async function minePatternStep(
   if (!st.loaded) await load(warehouse, st, s);
   const d = warehouse.sqlDialect;
   const since = st.watermarkUs - s.lagUs;
+  const clickhouse = warehouse.dialect === 'clickhouse';
   const events = await warehouse.query(
-    sql`select e.id, e.pipeline, e.subsystem, e.component, e.message,
+    clickhouse
+      ? clickhouseEventsToMine(since, s.batch)
+      : sql`select e.id, e.pipeline, e.subsystem, e.component, e.message,
         ${d.epochUs(sql.id('e', 'ts'))} as ts_us, ${d.epochUs(sql.id('e', 'received_at'))} as rcv_us
       from ${sql.id('events')} e
       where e.received_at >= ${sql.ts(Math.max(0, since))}
@@ -145,9 +193,9 @@ export async function minePatternStep(
       limit ${s.batch}`,
   );
   if (events.length === 0) return { events: 0, created: 0, changes: 0 };
-  const mapped: Sql[] = [];
+  const mapped: SqlValue[][] = [];
   const touched = new Set<string>();
-  const changes: Sql[] = [];
+  const changes: SqlValue[][] = [];
   let created = 0;
   let watermark = st.watermarkUs;
   for (const e of events) {
@@ -173,42 +221,36 @@ export async function minePatternStep(
     row.lastUs = Math.max(row.lastUs, tsUs);
     if (row.examples.length < s.examples && !row.examples.includes(line)) row.examples.push(line);
     touched.add(k);
-    mapped.push(sql`(${String(e.id)}, ${pipeline}, ${m.id}, ${tsUs}, ${rcvUs})`);
+    mapped.push([String(e.id), pipeline, m.id, tsUs, rcvUs]);
     if (m.created) {
       created++;
       if (tsUs - firstUs >= s.warmupUs) {
-        changes.push(
-          sql`(${pipeline}, ${subsystem}, ${String(e.component)}, ${m.id}, ${'new'}, ${tsUs}, ${1}, ${0}, ${m.template})`,
-        );
+        changes.push([pipeline, subsystem, String(e.component), m.id, 'new', tsUs, 1, 0, m.template]);
       }
     }
   }
-  const statements: Sql[] = [];
-  for (let i = 0; i < mapped.length; i += 500) {
-    statements.push(sql`insert into ${E} values ${sql.join(mapped.slice(i, i + 500))}`);
-  }
   const rows = [...touched].map((k) => st.rows.get(k)!);
-  for (const pipeline of new Set(rows.map((r) => r.pipeline))) {
-    const ids = rows.filter((r) => r.pipeline === pipeline).map((r) => r.id);
-    for (let i = 0; i < ids.length; i += 500) {
-      statements.push(
-        sql`delete from ${T} where pipeline = ${pipeline} and id in (${sql.list(ids.slice(i, i + 500))})`,
-      );
-    }
-  }
-  const values = rows.map((r) => {
+  const templates = rows.map((r): SqlValue[] => {
     const miner = st.miners.get(r.pipeline)!;
     const cluster = miner.cluster(r.id);
     const tokens = cluster?.tokens ?? ['<*>'];
-    return sql`(${r.pipeline}, ${r.subsystem}, ${r.id}, ${tokens.join(' ')}, ${JSON.stringify(tokens)}, ${cluster?.varied === true}, ${r.count}, ${r.firstUs}, ${r.lastUs}, ${JSON.stringify(r.examples)})`;
+    return [
+      r.pipeline,
+      r.subsystem,
+      r.id,
+      tokens.join(' '),
+      JSON.stringify(tokens),
+      cluster?.varied === true,
+      r.count,
+      r.firstUs,
+      r.lastUs,
+      JSON.stringify(r.examples),
+    ];
   });
-  for (let i = 0; i < values.length; i += 300) {
-    statements.push(sql`insert into ${T} values ${sql.join(values.slice(i, i + 300))}`);
-  }
-  if (changes.length) statements.push(sql`insert into ${C} values ${sql.join(changes)}`);
-  const state = [sql`(${''}, ${watermark}, ${0})`];
-  for (const [pipeline, miner] of st.miners) state.push(sql`(${pipeline}, ${0}, ${miner.overflow})`);
-  statements.push(sql`delete from ${S}`, sql`insert into ${S} values ${sql.join(state)}`);
+  const state: SqlValue[][] = [['', watermark, 0]];
+  for (const [pipeline, miner] of st.miners) state.push([pipeline, 0, miner.overflow]);
+  const written = { mapped, templates, changes, state };
+  const statements = clickhouse ? clickhouseStepStatements(written) : duckdbStepStatements(written);
   try {
     await warehouse.execute(statements);
   } catch (e) {
@@ -219,6 +261,51 @@ export async function minePatternStep(
   st.watermarkUs = watermark;
   for (const [pipeline, miner] of st.miners) st.overflow.set(pipeline, miner.overflow);
   return { events: events.length, created, changes: changes.length };
+}
+
+interface StepRows {
+  mapped: SqlValue[][];
+  templates: SqlValue[][];
+  changes: SqlValue[][];
+  state: SqlValue[][];
+}
+
+const tuples = (rows: readonly SqlValue[][]) => sql.join(rows.map((r) => sql`(${sql.list(r)})`));
+
+/** DuckDB: everything in one transaction, templates and state replaced by delete + insert. */
+function duckdbStepStatements(w: StepRows): Sql[] {
+  const statements: Sql[] = [];
+  for (let i = 0; i < w.mapped.length; i += 500) {
+    statements.push(sql`insert into ${E} values ${tuples(w.mapped.slice(i, i + 500))}`);
+  }
+  for (const pipeline of new Set(w.templates.map((r) => r[0] as string))) {
+    const ids = w.templates.filter((r) => r[0] === pipeline).map((r) => r[2] as string);
+    for (let i = 0; i < ids.length; i += 500) {
+      statements.push(
+        sql`delete from ${T} where pipeline = ${pipeline} and id in (${sql.list(ids.slice(i, i + 500))})`,
+      );
+    }
+  }
+  for (let i = 0; i < w.templates.length; i += 300) {
+    statements.push(sql`insert into ${T} values ${tuples(w.templates.slice(i, i + 300))}`);
+  }
+  if (w.changes.length) statements.push(sql`insert into ${C} values ${tuples(w.changes)}`);
+  statements.push(sql`delete from ${S}`, sql`insert into ${S} values ${tuples(w.state)}`);
+  return statements;
+}
+
+/**
+ * ClickHouse: no transaction, so the order is what makes a crash harmless: changes and templates
+ * first, then the mapping (which says what was counted), the watermark last (pattern-clickhouse.ts).
+ */
+function clickhouseStepStatements(w: StepRows): Sql[] {
+  const version = nextVersion();
+  return [
+    ...insertLogRows('pattern_changes', w.changes, version),
+    ...insertLogRows('pattern_templates', w.templates, version),
+    ...insertLogRows('pattern_events', w.mapped, version),
+    ...insertLogRows('pattern_state', w.state, version),
+  ];
 }
 
 /**
@@ -233,8 +320,10 @@ export async function detectRateChanges(
   const w = s.rateWindowUs;
   const k = s.baselineWindows;
   const before = await warehouse.query(sql`select count(*) as n from ${C}`);
-  await warehouse.execute([
-    sql`insert into ${C}
+  if (warehouse.dialect === 'clickhouse') await warehouse.execute([clickhouseRateChanges(w, k)]);
+  else
+    await warehouse.execute([
+      sql`insert into ${C}
       with nowp as (select pipeline, max(ts_us) as now_us from ${E} group by pipeline),
       c as (
         select p.pipeline, p.template_id, n.now_us,
@@ -251,7 +340,7 @@ export async function detectRateChanges(
         and (c.recent >= 4 * c.baseline + 10 or (c.baseline >= 10 and c.recent * 4 <= c.baseline))
         and not exists (select 1 from ${C} x where x.pipeline = c.pipeline and x.template_id = c.template_id
           and x.kind in ('rate_up', 'rate_down') and x.at_us > c.now_us - ${w})`,
-  ]);
+    ]);
   const after = await warehouse.query(sql`select count(*) as n from ${C}`);
   return Number(after[0]?.n ?? 0) - Number(before[0]?.n ?? 0);
 }

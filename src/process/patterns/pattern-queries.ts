@@ -1,5 +1,7 @@
 // Reads of the pattern tables for the API: top templates per source in a time range (with counts
 // per bucket for a sparkline), detected changes, and one template's detail. Times are event time.
+// The SQL runs on DuckDB and on ClickHouse 18.16 alike (no `true` literal, no positional GROUP BY,
+// no JOIN: a template's counts are matched to its row here, not in SQL).
 
 import { hasTable } from '../../warehouse/hasTable.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
@@ -40,14 +42,19 @@ export async function patternTablesReady(warehouse: Warehouse): Promise<boolean>
 export async function minedSpanUs(
   warehouse: Warehouse,
 ): Promise<{ firstUs: number; lastUs: number } | undefined> {
-  const [row] = await warehouse.query(sql`select min(ts_us) as a, max(ts_us) as b from ${E}`);
+  const d = warehouse.sqlDialect;
+  const ts = sql.id('ts_us');
+  // ClickHouse's min/max of no rows is 0, not NULL: the hook keeps "nothing mined yet" NULL.
+  const [row] = await warehouse.query(
+    sql`select ${d.nullOverNone(sql`min(${ts})`, ts)} as a, ${d.nullOverNone(sql`max(${ts})`, ts)} as b from ${E}`,
+  );
   return row?.b === null || row?.b === undefined
     ? undefined
     : { firstUs: Number(row.a), lastUs: Number(row.b) };
 }
 
 function where(f: PatternFilter, alias: string): Sql {
-  const parts: Sql[] = [sql`true`];
+  const parts: Sql[] = [sql`(1 = 1)`];
   if (f.pipelines?.length) parts.push(sql`${sql.id(alias, 'pipeline')} in (${sql.list(f.pipelines)})`);
   if (f.subsystems?.length) parts.push(sql`${sql.id(alias, 'subsystem')} in (${sql.list(f.subsystems)})`);
   if (f.ids?.length) parts.push(sql`${sql.id(alias, 'id')} in (${sql.list(f.ids)})`);
@@ -79,11 +86,16 @@ export async function templatesInRange(
   const templates = await warehouse.query(
     sql`select t.* from ${T} t where ${where(f, 't')} and t.last_us >= ${fromUs} and t.first_us < ${toUs}`,
   );
+  // Only the templates listed above are kept below, so the subsystem filter needs no join here.
+  const p = sql.id('p', 'pipeline');
+  const id = sql.id('p', 'template_id');
   const counts = await warehouse.query(
-    sql`select p.pipeline, p.template_id, cast(floor((p.ts_us - ${fromUs}) / ${bucketUs}) as bigint) as b, count(*) as n
-      from ${E} p join ${T} t on t.pipeline = p.pipeline and t.id = p.template_id
-      where ${where(f, 't')} and p.ts_us >= ${fromUs} and p.ts_us < ${toUs}
-      group by 1, 2, 3`,
+    sql`select ${p} as pipeline, ${id} as template_id, cast(floor((p.ts_us - ${fromUs}) / ${bucketUs}) as bigint) as b, count(*) as n
+      from ${E} p
+      where ${f.pipelines?.length ? sql`${p} in (${sql.list(f.pipelines)})` : sql`(1 = 1)`}
+        and ${f.ids?.length ? sql`${id} in (${sql.list(f.ids)})` : sql`(1 = 1)`}
+        and p.ts_us >= ${fromUs} and p.ts_us < ${toUs}
+      group by ${p}, ${id}, b`,
   );
   const byKey = new Map<string, RangedTemplate>();
   for (const r of templates) {
@@ -155,7 +167,10 @@ export async function templateRows(
   id: string,
   f: PatternFilter,
 ): Promise<TemplateInfo[]> {
-  const rows = await warehouse.query(sql`select t.* from ${T} t where ${where({ ...f, ids: [id] }, 't')}`);
+  // Ordered: the same id in several sources is listed the same way on every engine.
+  const rows = await warehouse.query(
+    sql`select t.* from ${T} t where ${where({ ...f, ids: [id] }, 't')} order by t.pipeline`,
+  );
   return rows.map(info);
 }
 

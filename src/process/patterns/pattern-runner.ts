@@ -1,6 +1,9 @@
 // Live pattern mining: every couple of seconds, mines the events that arrived since the last run
 // (a few batches per run, so a backlog is worked off without one huge transaction), then looks
-// for rate changes. Safe to stop and restart at any moment (see pattern-processor.ts).
+// for rate changes. Safe to stop and restart at any moment (see pattern-processor.ts). Runs on
+// DuckDB and ClickHouse alike; among servers sharing a ClickHouse only the processor lease holder
+// mines (`gate`), and a server that lost the lease forgets its miners, since the holder moved
+// the tables on meanwhile: when it gets the lease back it restores them from the tables.
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { startPeriodic } from '../periodic.ts';
 import {
@@ -36,6 +39,8 @@ export function startPatternRunner(
     intervalMs?: number;
     maxBatchesPerRun?: number;
     settings?: Partial<PatternSettings>;
+    /** Runs only while this says yes (the processor lease, lease.ts). */
+    gate?: () => Promise<boolean>;
     onError?: (e: unknown) => void;
   } = {},
 ): PatternRunner {
@@ -70,6 +75,18 @@ export function startPatternRunner(
     stats.overflow = [...state.overflow.values()].reduce((a, n) => a + n, 0);
   };
 
-  const loop = startPeriodic(run, { intervalMs: opts.intervalMs ?? 2000, stats, onError: opts.onError });
+  const gate = opts.gate;
+  const loop = startPeriodic(run, {
+    intervalMs: opts.intervalMs ?? 2000,
+    stats,
+    onError: opts.onError,
+    gate:
+      gate &&
+      (async () => {
+        const open = await gate();
+        if (!open && state.loaded) Object.assign(state, newPatternState());
+        return open;
+      }),
+  });
   return { stats: () => ({ ...stats }), runOnce: loop.runOnce, stop: loop.stop };
 }

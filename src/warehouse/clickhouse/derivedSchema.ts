@@ -104,3 +104,60 @@ export const HEALTH_DERIVED: readonly DerivedTable[] = [
     key: ['scope', 'subsystem', 'component', 'rule', 'from_us'],
   },
 ];
+
+// Pattern mining (process/patterns/pattern-tables.ts). Keys make every write of the miner
+// idempotent: an event's mapping by its id, a template by (pipeline, id), a change by what it
+// says and when, the state by pipeline ('' holds the watermark).
+export const PATTERN_DERIVED: readonly DerivedTable[] = [
+  {
+    name: 'pattern_templates',
+    columns: [
+      ['pipeline', S],
+      ['subsystem', S],
+      ['id', S],
+      ['template', S],
+      ['tokens', S],
+      ['varied', sql`UInt8`],
+      ['count', I64],
+      ['first_us', I64],
+      ['last_us', I64],
+      ['examples', S],
+    ],
+    key: ['pipeline', 'id'],
+  },
+  {
+    name: 'pattern_events',
+    columns: [
+      ['event_id', S],
+      ['pipeline', S],
+      ['template_id', S],
+      ['ts_us', I64],
+      ['received_us', I64],
+    ],
+    key: ['event_id'],
+  },
+  {
+    name: 'pattern_changes',
+    columns: [
+      ['pipeline', S],
+      ['subsystem', S],
+      ['component', S],
+      ['template_id', S],
+      ['kind', S],
+      ['at_us', I64],
+      ['recent', I64],
+      ['baseline', sql`Float64`],
+      ['detail', S],
+    ],
+    key: ['pipeline', 'template_id', 'kind', 'at_us'],
+  },
+  {
+    name: 'pattern_state',
+    columns: [
+      ['pipeline', S],
+      ['watermark_us', I64],
+      ['overflow', I64],
+    ],
+    key: ['pipeline'],
+  },
+];

@@ -19,7 +19,7 @@
 // and the local ReplacingMergeTree can collapse it.
 import type { Migration } from '../migrate.ts';
 import { type Sql, sql } from '../sql.ts';
-import { FLOW_DERIVED, HEALTH_DERIVED } from './derivedSchema.ts';
+import { FLOW_DERIVED, HEALTH_DERIVED, PATTERN_DERIVED } from './derivedSchema.ts';
 import { derivedTableDdl } from './derivedTables.ts';
 import { LEASE_DERIVED } from './leaseSchema.ts';
 
@@ -113,6 +113,11 @@ export function clickhouseMigrations(layout: ClickHouseLayout): readonly Migrati
       version: 4,
       name: 'processor lease (one active processor among servers)',
       statements: LEASE_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
+    },
+    {
+      version: 5,
+      name: 'pattern templates, event mapping, changes and state (derived, as logs behind views)',
+      statements: PATTERN_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
     },
   ]);
 }
