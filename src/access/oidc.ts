@@ -31,6 +31,7 @@ interface Discovery {
   authorization_endpoint: string;
   token_endpoint: string;
   jwks_uri: string;
+  userinfo_endpoint?: string;
 }
 
 interface Pending {
@@ -153,7 +154,7 @@ export class OidcClient {
       );
     if (!code) throw new OidcFailure('the provider sent no authorization code; start again', 'no code');
     const d = await this.provider();
-    const idToken = await this.exchange(d, code, p.verifier);
+    const { idToken, accessToken } = await this.exchange(d, code, p.verifier);
     let claims: JWTPayload;
     try {
       ({ payload: claims } = await jwtVerify(idToken, this.jwks!, {
@@ -177,6 +178,7 @@ export class OidcClient {
         'the identity token does not belong to this sign-in; start again',
         'nonce mismatch',
       );
+    claims = await this.withUserinfo(d, claims, accessToken);
     const user = claims[this.settings.userClaim];
     if (typeof user !== 'string' || user.trim() === '' || user.length > 200)
       throw new OidcFailure(
@@ -194,8 +196,50 @@ export class OidcClient {
     return { user, groups, subject: String(claims.sub), attrs };
   }
 
+  /**
+   * The ID token's claims, completed from the userinfo endpoint when a claim Mortar reads (the
+   * user, the roles, the attributes) is missing from the token and the provider has one (many
+   * providers put groups only there). Its `sub` must be the token's (OpenID Connect Core 5.3.2);
+   * the ID token's own values win.
+   */
+  private async withUserinfo(d: Discovery, claims: JWTPayload, accessToken?: string): Promise<JWTPayload> {
+    const s = this.settings;
+    const wanted = [
+      s.userClaim,
+      ...(s.rolesFrom === 'claim' ? [s.rolesClaim] : []),
+      ...Object.values(s.attributeClaims),
+    ];
+    if (!d.userinfo_endpoint || !accessToken || wanted.every((c) => claims[c] !== undefined)) return claims;
+    let info: Record<string, unknown>;
+    try {
+      const res = await fetch(d.userinfo_endpoint, {
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      info = (await res.json()) as Record<string, unknown>;
+      if (typeof info !== 'object' || info === null || Array.isArray(info))
+        throw new Error('not a JSON object');
+    } catch (e) {
+      throw new OidcFailure(
+        `${s.name} did not tell who signed in (userinfo); start again or ask an admin`,
+        `userinfo: ${(e as Error).message}`,
+      );
+    }
+    if (info.sub !== claims.sub)
+      throw new OidcFailure(
+        'the provider described another user than the one signed in',
+        'userinfo: sub mismatch',
+      );
+    return { ...info, ...claims };
+  }
+
   /** The authorization code and the PKCE verifier for the ID token (token endpoint, RFC 6749 4.1.3). */
-  private async exchange(d: Discovery, code: string, verifier: string): Promise<string> {
+  private async exchange(
+    d: Discovery,
+    code: string,
+    verifier: string,
+  ): Promise<{ idToken: string; accessToken?: string }> {
     const form = new URLSearchParams({
       grant_type: 'authorization_code',
       code,
@@ -225,13 +269,20 @@ export class OidcClient {
         `token endpoint: ${(e as Error).message}`,
       );
     }
-    const body = (await res.json().catch(() => ({}))) as { id_token?: unknown; error?: unknown };
+    const body = (await res.json().catch(() => ({}))) as {
+      id_token?: unknown;
+      access_token?: unknown;
+      error?: unknown;
+    };
     if (!res.ok || typeof body.id_token !== 'string')
       throw new OidcFailure(
         `${this.settings.name} did not accept the sign-in code; start again`,
         `token endpoint: ${res.status} ${typeof body.error === 'string' ? body.error : 'no id_token'}`,
       );
-    return body.id_token;
+    return {
+      idToken: body.id_token,
+      ...(typeof body.access_token === 'string' ? { accessToken: body.access_token } : {}),
+    };
   }
 }
 

@@ -10,6 +10,8 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 
 export interface NextSignIn {
   claims: Record<string, unknown>;
+  /** Claims only the userinfo endpoint tells (with `sub` unless given here). */
+  userinfo?: Record<string, unknown>;
   /** Spoil the ID token: wrong nonce, foreign signing key, expired, or for another audience. */
   spoil?: 'nonce' | 'signature' | 'expired' | 'audience';
 }
@@ -20,6 +22,7 @@ interface Issued {
   nonce: string;
   redirectUri: string;
   claims: Record<string, unknown>;
+  userinfo?: Record<string, unknown>;
 }
 
 export interface TestProvider {
@@ -38,6 +41,7 @@ export async function startProvider(clientId: string, clientSecret: string): Pro
   const foreign = await generateKeyPair('RS256');
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   const codes = new Map<string, Issued>();
+  const accessTokens = new Map<string, Issued>();
   const state: TestProvider = {
     issuer: '',
     clientId,
@@ -70,6 +74,7 @@ export async function startProvider(clientId: string, clientSecret: string): Pro
         authorization_endpoint: `${state.issuer}/authorize`,
         token_endpoint: `${state.issuer}/token`,
         jwks_uri: `${state.issuer}/jwks`,
+        userinfo_endpoint: `${state.issuer}/userinfo`,
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],
         id_token_signing_alg_values_supported: ['RS256'],
@@ -87,6 +92,7 @@ export async function startProvider(clientId: string, clientSecret: string): Pro
         nonce: q.get('nonce') ?? '',
         redirectUri,
         claims: { sub: `sub-${String(state.next.claims.preferred_username)}`, ...state.next.claims },
+        ...(state.next.userinfo ? { userinfo: state.next.userinfo } : {}),
       });
       const back = new URL(redirectUri);
       back.searchParams.set('code', code);
@@ -114,8 +120,10 @@ export async function startProvider(clientId: string, clientSecret: string): Pro
             state.verifierMismatches++;
             return json(400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
           }
+          const accessToken = randomBytes(16).toString('hex');
+          accessTokens.set(accessToken, i);
           json(200, {
-            access_token: 'opaque',
+            access_token: accessToken,
             token_type: 'Bearer',
             expires_in: 300,
             id_token: await idToken(i, state.next.spoil),
@@ -123,6 +131,11 @@ export async function startProvider(clientId: string, clientSecret: string): Pro
         })();
       });
       return;
+    }
+    if (url.pathname === '/userinfo') {
+      const i = accessTokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+      if (!i) return json(401, { error: 'invalid_token' });
+      return json(200, { sub: i.claims.sub, ...i.userinfo });
     }
     json(404, { error: 'not_found' });
   });

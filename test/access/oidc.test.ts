@@ -224,6 +224,36 @@ describe('OpenID Connect sign-in', () => {
     expect(attrsOf('hana')).toEqual({});
   });
 
+  it('claims the ID token lacks (groups, attributes) come from the userinfo endpoint', async () => {
+    provider.next = {
+      claims: { preferred_username: 'uli' },
+      userinfo: { groups: ['homes'], home_subsystem: 'gateway', preferred_username: 'not-used' },
+    };
+    const b = new Browser();
+    expect((await signIn(b)).error).toBeNull();
+    const me = await b.me();
+    // the ID token's own values win (the user name); the rest fills in
+    expect([me.user, me.roles]).toEqual(['uli', ['home']]);
+    const store = AccessStore.open(join(dir, 'access.sqlite'));
+    try {
+      expect(store.user('uli')?.attrs).toEqual({ home: 'gateway' });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('userinfo about another subject is refused and audited', async () => {
+    provider.next = {
+      claims: { preferred_username: 'vic' },
+      userinfo: { sub: 'someone-else', groups: ['mortar-admins'] },
+    };
+    const b = new Browser();
+    await refusedWithoutSession(b, await signIn(b), /another user/);
+    expect(
+      auditOf('(oidc)').some((e) => e.outcome === 'failed' && e.detail?.reason === 'userinfo: sub mismatch'),
+    ).toBe(true);
+  });
+
   it('a wrong state is refused', async () => {
     const b = new Browser();
     const cb = new URL(await authorize(b, await start(b)));
