@@ -4,69 +4,44 @@
 // processor (processFlow, what `mortar reprocess` runs) and ClickHouse's (processFlowClickHouse,
 // what the live runner runs there) each compute every flow over the whole window, and the
 // derived rows are compared exactly: alerts (state, latency, missing step, gaps), steps and hops.
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveTotals } from '../../src/api/live.ts';
 import { createApp } from '../../src/api/server.ts';
 import { defineFlows, type FlowDef } from '../../src/process/flows/definition.ts';
 import { processFlowClickHouse } from '../../src/process/flows/flow-clickhouse.ts';
 import { ensureFlowTables, processFlow } from '../../src/process/flows/flow-processor.ts';
-import { copyWarehouse } from '../../src/warehouse/copy/copyWarehouse.ts';
-import { openWarehouse } from '../../src/warehouse/open.ts';
 import { type Sql, sql } from '../../src/warehouse/sql.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
-import {
-  type ClickHouseCluster,
-  type ClickHouseServer,
-  startClickHouse,
-  startClickHouseCluster,
-} from '../support/clickhouse.ts';
-import { type SimulatedWarehouse, simulatedWarehouse } from '../support/simulated-warehouse.ts';
+import { type EngineWorld, simulatedEngines } from '../support/engine-world.ts';
+import type { SimulatedWarehouse } from '../support/simulated-warehouse.ts';
 
 const START_US = Date.parse('2026-03-02T10:00:00Z') * 1000;
 const OPTS = { idleUs: 60e6, skewUs: 60e6 };
 
 let sim: SimulatedWarehouse;
-let single: ClickHouseServer | undefined;
-let cluster: ClickHouseCluster | undefined;
 let flows: FlowDef[];
-const engines: { name: string; w: Warehouse }[] = [];
+let world: EngineWorld;
+let engines: EngineWorld['engines'] = [];
 
 beforeAll(async () => {
-  [sim, single, cluster] = await Promise.all([
-    simulatedWarehouse(
-      {
-        seed: 11,
-        durationMs: 10 * 60_000,
-        ratePerSecond: 2,
-        corruptRate: 0.02,
-        lossRate: 0.05,
-        scenarios: 'failover,console-stall:at=1m:for=90s',
-        start: new Date(START_US / 1000),
-      },
-      'mortar-flows-conf-',
-    ),
-    startClickHouse(),
-    startClickHouseCluster('flows_conf', 2),
-  ]);
+  world = await simulatedEngines(
+    {
+      seed: 11,
+      durationMs: 10 * 60_000,
+      ratePerSecond: 2,
+      corruptRate: 0.02,
+      lossRate: 0.05,
+      scenarios: 'failover,console-stall:at=1m:for=90s',
+      start: new Date(START_US / 1000),
+    },
+    'flows',
+  );
+  ({ sim, engines } = world);
   flows = defineFlows(sim.config);
-  const ch = await openWarehouse({ type: 'clickhouse', url: single.url, database: 'flows' });
-  const chc = await openWarehouse({
-    type: 'clickhouse',
-    url: cluster.servers[0]!.url,
-    database: 'flows',
-    cluster: cluster.name,
-    shards: cluster.servers.map((s) => s.url),
-  });
-  engines.push({ name: 'clickhouse', w: ch }, { name: 'clickhouse cluster (2 shards)', w: chc });
-  for (const e of engines) expect((await copyWarehouse(sim.warehouse, e.w)).ok, e.name).toBe(true);
 }, 180_000);
 
 afterAll(async () => {
-  for (const e of engines) await e.w.close();
-  await sim?.warehouse.close();
-  await Promise.all([single?.stop(), cluster?.stop()]);
-  if (sim) rmSync(sim.dir, { recursive: true, force: true });
+  await world?.close();
 });
 
 const ALERTS = sql`select flow, root, root_us, state, e2e_us, missing, gaps from flow_alerts order by flow, root`;

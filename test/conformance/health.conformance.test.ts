@@ -6,7 +6,6 @@
 // exactly: health_transitions and health_conditions, then what the readers make of them (states
 // at moments, history, availability, the availability report). On ClickHouse the live runner's
 // windows and a reprocessed window must leave the same rows as one pass.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveTotals } from '../../src/api/live.ts';
@@ -22,56 +21,36 @@ import { builtinReports } from '../../src/reports/catalog.ts';
 import { datasets } from '../../src/reports/datasets.ts';
 import { runReport } from '../../src/reports/run.ts';
 import { UNRESTRICTED } from '../../src/reports/secure.ts';
-import { copyWarehouse } from '../../src/warehouse/copy/copyWarehouse.ts';
 import { openWarehouse } from '../../src/warehouse/open.ts';
 import { type Sql, sql } from '../../src/warehouse/sql.ts';
 import { makeEvent } from '../../src/warehouse/testRows.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
-import {
-  type ClickHouseCluster,
-  type ClickHouseServer,
-  startClickHouse,
-  startClickHouseCluster,
-} from '../support/clickhouse.ts';
-import { type SimulatedWarehouse, simulatedWarehouse } from '../support/simulated-warehouse.ts';
+import { type EngineWorld, simulatedEngines } from '../support/engine-world.ts';
+import type { SimulatedWarehouse } from '../support/simulated-warehouse.ts';
 
 const START_US = Date.parse('2026-03-02T10:00:00Z') * 1000;
 
 let sim: SimulatedWarehouse;
-let single: ClickHouseServer | undefined;
-let cluster: ClickHouseCluster | undefined;
 let def: HealthDef;
 let span: { firstUs: number; lastUs: number };
-const engines: { name: string; w: Warehouse }[] = [];
+let world: EngineWorld;
+let engines: EngineWorld['engines'] = [];
 
 beforeAll(async () => {
-  [sim, single, cluster] = await Promise.all([
-    simulatedWarehouse(
-      {
-        seed: 5,
-        durationMs: 12 * 60_000,
-        ratePerSecond: 2,
-        corruptRate: 0.02,
-        lossRate: 0.05,
-        scenarios: 'failover,console-stall:at=1m:for=90s,silent',
-        start: new Date(START_US / 1000),
-      },
-      'mortar-health-conf-',
-    ),
-    startClickHouse(),
-    startClickHouseCluster('health_conf', 2),
-  ]);
+  world = await simulatedEngines(
+    {
+      seed: 5,
+      durationMs: 12 * 60_000,
+      ratePerSecond: 2,
+      corruptRate: 0.02,
+      lossRate: 0.05,
+      scenarios: 'failover,console-stall:at=1m:for=90s,silent',
+      start: new Date(START_US / 1000),
+    },
+    'health',
+  );
+  ({ sim, engines } = world);
   def = defineHealth(sim.config)!;
-  const ch = await openWarehouse({ type: 'clickhouse', url: single.url, database: 'health' });
-  const chc = await openWarehouse({
-    type: 'clickhouse',
-    url: cluster.servers[0]!.url,
-    database: 'health',
-    cluster: cluster.name,
-    shards: cluster.servers.map((s) => s.url),
-  });
-  engines.push({ name: 'clickhouse', w: ch }, { name: 'clickhouse cluster (2 shards)', w: chc });
-  for (const e of engines) expect((await copyWarehouse(sim.warehouse, e.w)).ok, e.name).toBe(true);
   span = (await eventSpanUs(sim.warehouse))!;
   await ensureHealthTables(sim.warehouse);
   await processHealth(sim.warehouse, def, {
@@ -82,10 +61,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const e of engines) await e.w.close();
-  await sim?.warehouse.close();
-  await Promise.all([single?.stop(), cluster?.stop()]);
-  if (sim) rmSync(sim.dir, { recursive: true, force: true });
+  await world?.close();
 });
 
 const TRANSITIONS = sql`select level, subsystem, component, state, from_us, to_us, reason, rule, caused_by,
@@ -113,7 +89,7 @@ async function clear(e: { name: string; w: Warehouse }): Promise<void> {
     ]);
     return;
   }
-  for (const s of cluster!.servers)
+  for (const s of world.cluster.servers)
     for (const t of ['health_transitions_log_local', 'health_conditions_log_local']) {
       const res = await fetch(`${s.url}/?database=health`, { method: 'POST', body: `truncate table ${t}` });
       expect(res.ok, await res.text()).toBe(true);
@@ -362,7 +338,7 @@ describe('health on ClickHouse', () => {
       },
     };
     const duck = await openWarehouse({ type: 'duckdb', path: join(sim.dir, 'edges.duckdb') });
-    const ch = await openWarehouse({ type: 'clickhouse', url: single!.url, database: 'health_edges' });
+    const ch = await openWarehouse({ type: 'clickhouse', url: world.single.url, database: 'health_edges' });
     try {
       for (const w of [duck, ch]) await w.commit({ events, deadLetters: [], positions: [] });
       const windows: EvidenceWindow[] = [

@@ -6,7 +6,6 @@
 // and rate changes, the state) and the patterns API's answers are compared exactly. A step that
 // dies between its writes (no transaction on ClickHouse) and a restart after it count each event
 // once.
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveTotals } from '../../src/api/live.ts';
 import { createApp } from '../../src/api/server.ts';
@@ -20,18 +19,11 @@ import {
   type PatternSettings,
 } from '../../src/process/patterns/pattern-processor.ts';
 import { startPatternRunner } from '../../src/process/patterns/pattern-runner.ts';
-import { copyWarehouse } from '../../src/warehouse/copy/copyWarehouse.ts';
 import { compile } from '../../src/warehouse/dialect.ts';
-import { openWarehouse } from '../../src/warehouse/open.ts';
 import { type Sql, sql } from '../../src/warehouse/sql.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
-import {
-  type ClickHouseCluster,
-  type ClickHouseServer,
-  startClickHouse,
-  startClickHouseCluster,
-} from '../support/clickhouse.ts';
-import { type SimulatedWarehouse, simulatedWarehouse } from '../support/simulated-warehouse.ts';
+import { type EngineWorld, simulatedEngines } from '../support/engine-world.ts';
+import type { SimulatedWarehouse } from '../support/simulated-warehouse.ts';
 
 const START_US = Date.parse('2026-03-02T10:00:00Z') * 1000;
 // Windows short enough for a 10-minute world to have rate changes and new patterns after warm-up.
@@ -43,44 +35,27 @@ const SETTINGS: PatternSettings = {
 };
 
 let sim: SimulatedWarehouse;
-let single: ClickHouseServer | undefined;
-let cluster: ClickHouseCluster | undefined;
-const engines: { name: string; w: Warehouse }[] = [];
+let world: EngineWorld;
+let engines: EngineWorld['engines'] = [];
 
 beforeAll(async () => {
-  [sim, single, cluster] = await Promise.all([
-    simulatedWarehouse(
-      {
-        seed: 23,
-        durationMs: 10 * 60_000,
-        ratePerSecond: 2,
-        corruptRate: 0.02,
-        lossRate: 0.05,
-        scenarios: 'failover,console-stall:at=2m:for=90s,storm:at=520s:for=80s:factor=20',
-        start: new Date(START_US / 1000),
-      },
-      'mortar-patterns-conf-',
-    ),
-    startClickHouse(),
-    startClickHouseCluster('patterns_conf', 2),
-  ]);
-  const ch = await openWarehouse({ type: 'clickhouse', url: single.url, database: 'patterns' });
-  const chc = await openWarehouse({
-    type: 'clickhouse',
-    url: cluster.servers[0]!.url,
-    database: 'patterns',
-    cluster: cluster.name,
-    shards: cluster.servers.map((s) => s.url),
-  });
-  engines.push({ name: 'clickhouse', w: ch }, { name: 'clickhouse cluster (2 shards)', w: chc });
-  for (const e of engines) expect((await copyWarehouse(sim.warehouse, e.w)).ok, e.name).toBe(true);
+  world = await simulatedEngines(
+    {
+      seed: 23,
+      durationMs: 10 * 60_000,
+      ratePerSecond: 2,
+      corruptRate: 0.02,
+      lossRate: 0.05,
+      scenarios: 'failover,console-stall:at=2m:for=90s,storm:at=520s:for=80s:factor=20',
+      start: new Date(START_US / 1000),
+    },
+    'patterns',
+  );
+  ({ sim, engines } = world);
 }, 180_000);
 
 afterAll(async () => {
-  for (const e of engines) await e.w.close();
-  await sim?.warehouse.close();
-  await Promise.all([single?.stop(), cluster?.stop()]);
-  if (sim) rmSync(sim.dir, { recursive: true, force: true });
+  await world?.close();
 });
 
 type Table = 'templates' | 'events' | 'changes' | 'state';

@@ -4,7 +4,7 @@
 // files read by the same pipelines into a fresh in-memory DuckDB (ids are deterministic, so a
 // complete, duplicate-free ClickHouse holds exactly the same ids).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load.ts';
@@ -44,6 +44,43 @@ export function startMortar(args: string[]): Child {
     child.on('exit', (code, signal) => r({ code, signal })),
   );
   return { child, output: () => out, exited };
+}
+
+/**
+ * Starts `mortar serve` on a free port with its own data dir `dir/name` on the ClickHouse database
+ * `database` (plus `extra` configuration), and resolves with its URL once it serves; `cleanups`
+ * gets a step that kills it if it still runs.
+ */
+export async function serveOnClickHouse(
+  dir: string,
+  name: string,
+  chUrl: string,
+  database: string,
+  cleanups: (() => Promise<void> | void)[],
+  extra: Record<string, unknown> = {},
+): Promise<{ url: string; child: Child }> {
+  const home = join(dir, name);
+  mkdirSync(home);
+  const file = join(home, 'mortar.yaml');
+  writeFileSync(
+    file,
+    JSON.stringify({ data_dir: home, warehouse: { type: 'clickhouse', url: chUrl, database }, ...extra }),
+  );
+  const child = startMortar(['serve', '-c', file, '--port', '0', '--host', '127.0.0.1']);
+  cleanups.push(async () => {
+    if (child.child.exitCode === null && child.child.signalCode === null) {
+      child.child.kill('SIGKILL');
+      await child.exited;
+    }
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const m = /serving (http:\/\/\S+?)\/? /.exec(child.output());
+    if (m) return { url: m[1]!, child };
+    if (child.child.exitCode !== null) throw new Error(`${name} exited:\n${child.output()}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not start within 60 s:\n${child.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function chQuery(url: string, query: string): Promise<string> {

@@ -2,13 +2,13 @@
 // database; a batch arrives at server A only (the agents' intake), and server B's SSE stream
 // (/api/live) must come to show it, because B re-reads the shared warehouse's counts instead of
 // counting only its own commits.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MortarEvent } from '../../src/events/event.ts';
 import { type ClickHouseServer, startClickHouse } from '../support/clickhouse.ts';
-import { type Child, startMortar } from './chaos-support.ts';
+import { serveOnClickHouse } from './chaos-support.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -16,34 +16,8 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-async function serve(
-  dir: string,
-  name: string,
-  ch: ClickHouseServer,
-): Promise<{ url: string; child: Child }> {
-  const home = join(dir, name);
-  mkdirSync(home);
-  const file = join(home, 'mortar.yaml');
-  writeFileSync(
-    file,
-    JSON.stringify({ data_dir: home, warehouse: { type: 'clickhouse', url: ch.url, database: 'live' } }),
-  );
-  const child = startMortar(['serve', '-c', file, '--port', '0', '--host', '127.0.0.1']);
-  cleanups.push(async () => {
-    if (child.child.exitCode === null && child.child.signalCode === null) {
-      child.child.kill('SIGKILL');
-      await child.exited;
-    }
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const m = /serving (http:\/\/\S+?)\/? /.exec(child.output());
-    if (m) return { url: m[1]!, child };
-    if (child.child.exitCode !== null) throw new Error(`${name} exited:\n${child.output()}`);
-    if (Date.now() > deadline) throw new Error(`${name} did not start within 60 s:\n${child.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const serve = (dir: string, name: string, ch: ClickHouseServer) =>
+  serveOnClickHouse(dir, name, ch.url, 'live', cleanups);
 
 function event(i: number): MortarEvent {
   const ts = Date.UTC(2026, 10, 27, 12, 0, 0) * 1000 + i;

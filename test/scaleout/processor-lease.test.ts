@@ -2,7 +2,7 @@
 // private ClickHouse server, claimed, held, taken over after expiry, handed over on release, and
 // contested by simultaneous claims; then two real `mortar serve` processes where exactly one runs
 // the processors and the other takes over when the first is SIGKILLed.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { processorLease } from '../../src/process/lease.ts';
 import { openWarehouse } from '../../src/warehouse/open.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { type ClickHouseServer, startClickHouse } from '../support/clickhouse.ts';
-import { type Child, startMortar } from './chaos-support.ts';
+import { serveOnClickHouse } from './chaos-support.ts';
 
 let ch: ClickHouseServer;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -73,34 +73,8 @@ describe('processor lease on ClickHouse', () => {
   it('lets exactly one of two servers process, and the other take over when it is killed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mortar-lease-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const serve = async (name: string): Promise<{ url: string; child: Child }> => {
-      const home = join(dir, name);
-      mkdirSync(home);
-      const file = join(home, 'mortar.yaml');
-      writeFileSync(
-        file,
-        JSON.stringify({
-          data_dir: home,
-          warehouse: { type: 'clickhouse', url: ch.url, database: 'lease_e2e' },
-          server: { processor_lease: '3s' },
-        }),
-      );
-      const child = startMortar(['serve', '-c', file, '--port', '0', '--host', '127.0.0.1']);
-      cleanups.push(async () => {
-        if (child.child.exitCode === null && child.child.signalCode === null) {
-          child.child.kill('SIGKILL');
-          await child.exited;
-        }
-      });
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const m = /serving (http:\/\/\S+?)\/? /.exec(child.output());
-        if (m) return { url: m[1]!, child };
-        if (child.child.exitCode !== null) throw new Error(`${name} exited:\n${child.output()}`);
-        if (Date.now() > deadline) throw new Error(`${name} did not start within 60 s:\n${child.output()}`);
-        await sleep(50);
-      }
-    };
+    const serve = (name: string) =>
+      serveOnClickHouse(dir, name, ch.url, 'lease_e2e', cleanups, { server: { processor_lease: '3s' } });
     const active = async (url: string) =>
       ((await (await fetch(`${url}/api/health`)).json()) as { processor: { active: boolean } }).processor
         .active;
