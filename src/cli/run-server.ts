@@ -58,13 +58,13 @@ export async function runServer(
   const subsystemOf = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, p]) => [name, p.subsystem]),
   );
-  // Flows, health and patterns run on every engine; catalog and links SQL (unpivoting JSON, DELETE)
-  // is DuckDB's: on ClickHouse they would fail every run, so they are not started there and the
-  // server says so once.
+  // Flows, health, patterns and the catalog run on every engine; link inference's SQL is
+  // DuckDB's: on ClickHouse it would fail every run, so it is not started there and the server
+  // says so once.
   const derived = warehouse.dialect === 'duckdb';
   if (!derived)
     log(
-      'catalog and links are computed on the embedded DuckDB warehouse only; on ClickHouse those pages stay empty (ingest, events, volume, dead letters, flows, health, topology and patterns work)',
+      'links are inferred on the embedded DuckDB warehouse only; on ClickHouse the Links page stays empty (everything else works)',
     );
   const lagging = () =>
     Object.entries(ingest.status().pipelines)
@@ -77,7 +77,7 @@ export async function runServer(
     onChange: (s) =>
       log(
         s.held
-          ? 'processors: this server holds the processor lease and runs flows, health and patterns'
+          ? 'processors: this server holds the processor lease and runs flows, health, patterns and the catalog'
           : `processors: standing by (the lease is held by ${s.holder ?? 'nobody'})`,
       ),
   });
@@ -100,11 +100,10 @@ export async function runServer(
     gate,
     onError: (e) => log(`patterns: mining failed, will retry: ${String(e)}`),
   });
-  const catalogRunner =
-    derived &&
-    startCatalogRunner(warehouse, {
-      onError: (e) => log(`catalog: processing failed, will retry: ${String(e)}`),
-    });
+  const catalogRunner = startCatalogRunner(warehouse, {
+    gate,
+    onError: (e) => log(`catalog: processing failed, will retry: ${String(e)}`),
+  });
   const linkRunner =
     derived &&
     startLinkRunner(warehouse, {
@@ -153,7 +152,7 @@ export async function runServer(
         await flowRunner?.stop();
         await healthRunner?.stop();
         await patternRunner.stop();
-        if (catalogRunner) await catalogRunner.stop();
+        await catalogRunner.stop();
         if (linkRunner) await linkRunner.stop();
         // A clean stop hands the processors over at once instead of after the lease's expiry.
         await lease.release();

@@ -1,8 +1,9 @@
 // The engine-specific pieces of catalog and link discovery: unpivoting every event into one row
 // per field (event columns, every `keys` entry, every leaf path of `attrs`), classifying a value
 // by its content, and a uniform 64-bit hash scaled to [0, 1) for the distinct-value sketch. Keyed
-// by the dialect's name (like health-dialect.ts) until a second engine lands; only DuckDB runs
-// today, so ClickHouse is refused with a clear message rather than guessed at.
+// by the dialect's name (like health-dialect.ts). This SQL is DuckDB's: ClickHouse 18.16 cannot
+// list a JSON document's paths, so the catalog unpivots there in TypeScript by the same rules
+// (catalog-unpivot.ts); the SQL refuses ClickHouse with a clear message rather than guess.
 import type { Dialect } from '../../warehouse/dialect.ts';
 import { type Sql, type SqlNode, sql } from '../../warehouse/sql.ts';
 
@@ -21,8 +22,8 @@ export const VALUE_CLASSES = [
 ] as const;
 export type ValueClass = (typeof VALUE_CLASSES)[number];
 
-/** Content patterns for values written as text (RE2, full match). */
-const PATTERNS: [ValueClass, string][] = [
+/** Content patterns for values written as text (RE2, full match; catalog-unpivot.ts runs them in JS). */
+export const PATTERNS: [ValueClass, string][] = [
   ['int', '-?[0-9]{1,18}'],
   ['float', '-?[0-9]+\\.[0-9]+([eE][-+]?[0-9]+)?'],
   ['bool', '(?i)(true|false)'],

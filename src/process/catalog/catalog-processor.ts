@@ -3,10 +3,12 @@
 // tables, the distinct-value sketch and the per-minute rates, and the new high-water mark is
 // stored in the same transaction, so a crash or restart neither skips nor double counts.
 // `settleUs` keeps the newest moments out of a run: a commit still in flight may carry rows read
-// (stamped) a moment before rows already committed.
+// (stamped) a moment before rows already committed. On ClickHouse the same increment runs in
+// catalog-clickhouse.ts (unpivot in TypeScript, journaled writes instead of a transaction).
 import { nowUs } from '../../events/time.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
+import { runCatalogClickHouse } from './catalog-clickhouse.ts';
 import { fieldRowsSql, hash01, isNumberSql, type ValueClass, valueClassSql } from './catalog-dialect.ts';
 import {
   type Drift,
@@ -36,20 +38,34 @@ const WORK_RATES = id('catalog_work_rates');
 const locks = new WeakMap<Warehouse, Promise<unknown>>();
 const ready = new WeakSet<Warehouse>();
 
+/** Creates the catalog tables on DuckDB; on ClickHouse the schema migrations made them (derivedSchema.ts). */
 export async function ensureCatalogTables(warehouse: Warehouse): Promise<void> {
+  if (warehouse.dialect === 'clickhouse') return;
   await warehouse.execute(CATALOG_TABLES);
+}
+
+export interface CatalogRunOptions {
+  settleUs?: number;
+  /** Stop the window at this ingest time (µs) even if more has settled: replays runs exactly. */
+  untilUs?: number;
+  /** Wall clock (µs) that drift is stamped "detected" with. */
+  clock?: () => number;
 }
 
 /** Runs one increment; one at a time per warehouse. */
 export function processCatalog(
   warehouse: Warehouse,
-  opts: { settleUs?: number } = {},
+  opts: CatalogRunOptions = {},
 ): Promise<CatalogRunResult> {
   const prev = locks.get(warehouse) ?? Promise.resolve();
-  const next = prev.then(
-    () => run(warehouse, opts.settleUs ?? 2_000_000),
-    () => run(warehouse, opts.settleUs ?? 2_000_000),
-  );
+  const o = { settleUs: opts.settleUs ?? 2_000_000, untilUs: opts.untilUs, clock: opts.clock ?? nowUs };
+  const go = async (): Promise<CatalogRunResult> => {
+    if (warehouse.dialect !== 'clickhouse') return run(warehouse, o);
+    const started = performance.now();
+    const r = await runCatalogClickHouse(warehouse, o);
+    return { ...r, ms: performance.now() - started };
+  };
+  const next = prev.then(go, go);
   locks.set(
     warehouse,
     next.catch(() => undefined),
@@ -57,7 +73,10 @@ export function processCatalog(
   return next;
 }
 
-async function run(warehouse: Warehouse, settleUs: number): Promise<CatalogRunResult> {
+async function run(
+  warehouse: Warehouse,
+  opts: { settleUs: number; untilUs?: number; clock: () => number },
+): Promise<CatalogRunResult> {
   const started = performance.now();
   const d = warehouse.sqlDialect;
   const result: CatalogRunResult = { events: 0, fields: 0, drift: 0, ms: 0 };
@@ -74,7 +93,7 @@ async function run(warehouse: Warehouse, settleUs: number): Promise<CatalogRunRe
     sql`select max(${recv}) as m from ${id('events')} where ${id('received_at')} > ${sql.ts(lo)}`,
   );
   if (top?.m === null || top?.m === undefined) return result;
-  const hi = Number(top.m) - settleUs;
+  const hi = Math.min(Number(top.m) - opts.settleUs, opts.untilUs ?? Number.MAX_SAFE_INTEGER);
   if (hi <= lo) return result;
   const inWindow = sql`e.received_at > ${sql.ts(lo)} and e.received_at <= ${sql.ts(hi)}`;
   const ts = d.epochUs(id('e', 'ts'));
@@ -115,7 +134,7 @@ async function run(warehouse: Warehouse, settleUs: number): Promise<CatalogRunRe
   const oldFields = await storedFields(warehouse);
   const merged = mergeIncrement(oldTypes, oldFields, incTypes, incFields);
 
-  const detected = nowUs();
+  const detected = opts.clock();
   const statements: Sql[] = [
     sql`delete from catalog_types`,
     ...inserts('catalog_types', merged.types.map(typeRow)),
@@ -189,7 +208,7 @@ async function storedTypes(warehouse: Warehouse): Promise<TypeStats[]> {
     events: Number(r.events),
     firstUs: Number(r.first_us),
     lastUs: Number(r.last_us),
-    collapsed: r.collapsed === true,
+    collapsed: r.collapsed === true || Number(r.collapsed) === 1,
     baseline: r.baseline === null ? null : Number(r.baseline),
   }));
 }
@@ -207,7 +226,7 @@ export async function storedFields(warehouse: Warehouse): Promise<FieldStats[]> 
     firstUs: Number(r.first_us),
     lastUs: Number(r.last_us),
     recentType: r.recent_type === null ? null : (String(r.recent_type) as FieldType),
-    vanished: r.vanished === true,
+    vanished: r.vanished === true || Number(r.vanished) === 1,
   }));
 }
 

@@ -8,6 +8,7 @@ import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { FieldStats } from './catalog-merge.ts';
 import { storedFields } from './catalog-processor.ts';
 import { RATE_BUCKET_US, SKETCH_K } from './catalog-tables.ts';
+import { compareText } from './catalog-unpivot.ts';
 import { type Viewer, visibleExamples } from './examples.ts';
 import { type ClassCounts, type FieldType, inferType } from './field-type.ts';
 
@@ -119,11 +120,16 @@ export async function readCatalog(
   const sketch = await warehouse.query(
     sql`select pipeline, subsystem, type, field, count(*) as k, max(h) as hk from catalog_values group by pipeline, subsystem, type, field`,
   );
-  const examples = await warehouse.query(
-    sql`select pipeline, subsystem, type, field, value from (
+  const examples =
+    warehouse.dialect === 'clickhouse'
+      ? firstValues(
+          await warehouse.query(sql`select pipeline, subsystem, type, field, h, value from catalog_values`),
+        )
+      : await warehouse.query(
+          sql`select pipeline, subsystem, type, field, value from (
         select *, row_number() over (partition by pipeline, subsystem, type, field order by h, value) as rn from catalog_values) as x
       where rn <= ${EXAMPLES} order by pipeline, subsystem, type, field, rn`,
-  );
+        );
   const newest = Math.max(0, ...typeRows.map((r) => Number(r.last_us)));
   const lastBucket = Math.floor(newest / RATE_BUCKET_US) * RATE_BUCKET_US;
   const firstBucket = lastBucket - (RATE_POINTS - 1) * RATE_BUCKET_US;
@@ -231,7 +237,7 @@ export async function readCatalog(
       firstSeen: usToIso(Number(t.first_us)),
       lastSeen: usToIso(Number(t.last_us)),
       rates: rates.get(k({ ...t, field: null })) ?? new Array<number>(RATE_POINTS).fill(0),
-      collapsed: t.collapsed === true,
+      collapsed: t.collapsed === true || Number(t.collapsed) === 1,
       fields: typeFields,
     });
     sources.set(pipeline, source);
@@ -240,6 +246,25 @@ export async function readCatalog(
   body.events = body.sources.reduce((a, s) => a + s.events, 0);
   for (const s of body.sources) s.types.sort((a, b) => b.events - a.events || a.type.localeCompare(b.type));
   return body;
+}
+
+/**
+ * The first EXAMPLES sketch values of each field by (h, value), as DuckDB's window picks them
+ * (ClickHouse 18.16 has no window functions; the sketch holds at most SKETCH_K rows per field).
+ */
+function firstValues(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  const byField = new Map<string, Record<string, unknown>[]>();
+  for (const r of rows) {
+    const k = JSON.stringify([r.pipeline, r.subsystem, r.type, r.field].map(String));
+    byField.set(k, [...(byField.get(k) ?? []), r]);
+  }
+  return [...byField.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .flatMap(([, list]) =>
+      list
+        .sort((x, y) => Number(x.h) - Number(y.h) || compareText(String(x.value), String(y.value)))
+        .slice(0, EXAMPLES),
+    );
 }
 
 /** Event time is in every event and always a timestamp: reported from the type's own times. */

@@ -20,7 +20,14 @@ export interface CatalogRunner {
 
 export function startCatalogRunner(
   warehouse: Warehouse,
-  opts: { intervalMs?: number; settleUs?: number; onError?: (e: unknown) => void; enabled?: boolean } = {},
+  opts: {
+    intervalMs?: number;
+    settleUs?: number;
+    onError?: (e: unknown) => void;
+    enabled?: boolean;
+    /** Asked before each run: false skips it (another server holds the processor lease). */
+    gate?: () => Promise<boolean>;
+  } = {},
 ): CatalogRunner {
   const stats: CatalogRunnerStats = { runs: 0, failures: 0 };
   let ready: Promise<void> | undefined;
@@ -36,6 +43,7 @@ export function startCatalogRunner(
     stats,
     onError: opts.onError,
     enabled: opts.enabled,
+    gate: opts.gate,
   });
   return { stats: () => ({ ...stats }), runOnce: loop.runOnce, stop: loop.stop };
 }

@@ -161,3 +161,102 @@ export const PATTERN_DERIVED: readonly DerivedTable[] = [
     key: ['pipeline'],
   },
 ];
+
+// Catalog discovery (process/catalog/catalog-tables.ts). Drift keeps its nullable field also as
+// `field_key` ('' for none): a sorting key cannot hold a Nullable column. catalog_journal holds
+// one run's final rows before they are applied (catalog-clickhouse.ts), so a run that dies
+// between its writes is finished from it instead of merged twice; its key is the row's position,
+// so it never outgrows the largest run.
+const F64 = sql`Float64`;
+export const CATALOG_DERIVED: readonly DerivedTable[] = [
+  {
+    name: 'catalog_state',
+    columns: [
+      ['name', S],
+      ['hi_received_us', I64],
+      ['runs', I64],
+    ],
+    key: ['name'],
+  },
+  {
+    name: 'catalog_types',
+    columns: [
+      ['pipeline', S],
+      ['subsystem', S],
+      ['type', S],
+      ['events', I64],
+      ['first_us', I64],
+      ['last_us', I64],
+      ['collapsed', U8],
+      ['baseline', sql`Nullable(Float64)`],
+    ],
+    key: ['pipeline', 'subsystem', 'type'],
+  },
+  {
+    name: 'catalog_fields',
+    columns: [
+      ['pipeline', S],
+      ['subsystem', S],
+      ['type', S],
+      ['field', S],
+      ['source', S],
+      ['present', I64],
+      ['classes', S],
+      ['numbers', I64],
+      ['first_us', I64],
+      ['last_us', I64],
+      ['recent_type', NS],
+      ['vanished', U8],
+    ],
+    key: ['pipeline', 'subsystem', 'type', 'field'],
+  },
+  {
+    name: 'catalog_values',
+    columns: [
+      ['pipeline', S],
+      ['subsystem', S],
+      ['type', S],
+      ['field', S],
+      ['h', F64],
+      ['value', S],
+    ],
+    key: ['pipeline', 'subsystem', 'type', 'field', 'h', 'value'],
+  },
+  {
+    name: 'catalog_rates',
+    columns: [
+      ['pipeline', S],
+      ['subsystem', S],
+      ['type', S],
+      ['bucket_us', I64],
+      ['events', I64],
+    ],
+    key: ['pipeline', 'subsystem', 'type', 'bucket_us'],
+  },
+  {
+    name: 'catalog_drift',
+    columns: [
+      ['detected_us', I64],
+      ['at_us', I64],
+      ['pipeline', S],
+      ['subsystem', S],
+      ['type', S],
+      ['field', NS],
+      ['change', S],
+      ['detail', S],
+      ['field_key', S],
+    ],
+    key: ['pipeline', 'subsystem', 'type', 'field_key', 'change', 'at_us', 'detected_us'],
+  },
+  {
+    name: 'catalog_journal',
+    columns: [
+      ['seq', I64],
+      ['run', I64],
+      ['tbl', S],
+      ['row', S],
+      ['deleted', U8],
+    ],
+    key: ['seq'],
+  },
+];

@@ -19,7 +19,7 @@
 // and the local ReplacingMergeTree can collapse it.
 import type { Migration } from '../migrate.ts';
 import { type Sql, sql } from '../sql.ts';
-import { FLOW_DERIVED, HEALTH_DERIVED, PATTERN_DERIVED } from './derivedSchema.ts';
+import { CATALOG_DERIVED, FLOW_DERIVED, HEALTH_DERIVED, PATTERN_DERIVED } from './derivedSchema.ts';
 import { derivedTableDdl } from './derivedTables.ts';
 import { LEASE_DERIVED } from './leaseSchema.ts';
 
@@ -118,6 +118,11 @@ export function clickhouseMigrations(layout: ClickHouseLayout): readonly Migrati
       version: 5,
       name: 'pattern templates, event mapping, changes and state (derived, as logs behind views)',
       statements: PATTERN_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
+    },
+    {
+      version: 6,
+      name: 'catalog types, fields, value sketch, rates, drift, state and journal (derived, as logs behind views)',
+      statements: CATALOG_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
     },
   ]);
 }
