@@ -12,6 +12,7 @@
 // journal is only read for a marked run); one that dies after it is finished from the journal at
 // the next start, so its events are counted once. Every row is keyed (derivedSchema.ts), so
 // applying a journal twice gives the same rows.
+
 import { CATALOG_DERIVED } from '../../warehouse/clickhouse/derivedSchema.ts';
 import { type DerivedTable, nextVersion } from '../../warehouse/clickhouse/derivedTables.ts';
 import { type Sql, type SqlValue, sql } from '../../warehouse/sql.ts';
@@ -27,6 +28,7 @@ import {
   type TypeStats,
   typeKey,
 } from './catalog-merge.ts';
+import { fieldRow, storedFields, storedTypes, typeRow } from './catalog-rows.ts';
 import { RATE_BUCKET_US, SKETCH_K } from './catalog-tables.ts';
 import { compareText, eventFields, hash01Of, sketchValue } from './catalog-unpivot.ts';
 
@@ -140,8 +142,6 @@ function addValue(acc: FieldAcc, value: string): void {
   acc.above = [...acc.values.values()].sort(byEntry)[acc.values.size - 1];
 }
 
-const bool = (v: unknown) => v === true || Number(v) === 1;
-
 export async function runCatalogClickHouse(
   warehouse: Warehouse,
   opts: { settleUs: number; untilUs?: number; clock: () => number },
@@ -231,8 +231,8 @@ export async function runCatalogClickHouse(
     f.present === 0 ? { ...f, firstUs: 0, lastUs: 0 } : f,
   );
 
-  const oldTypes = await storedTypesCh(warehouse);
-  const oldFields = await storedFieldsCh(warehouse);
+  const oldTypes = await storedTypes(warehouse);
+  const oldFields = await storedFields(warehouse);
   const merged = mergeIncrement(oldTypes, oldFields, incTypes, incFields);
   const detected = opts.clock();
   const journal: JournalRow[] = [];
@@ -345,61 +345,6 @@ export async function runCatalogClickHouse(
   result.fields = merged.fields.length;
   result.drift = merged.drift.length + rateChanges;
   return result;
-}
-
-const typeRow = (t: TypeStats): SqlValue[] => [
-  t.pipeline,
-  t.subsystem,
-  t.type,
-  t.events,
-  t.firstUs,
-  t.lastUs,
-  t.collapsed,
-  t.baseline,
-];
-const fieldRow = (f: FieldStats): SqlValue[] => [
-  f.pipeline,
-  f.subsystem,
-  f.type,
-  f.field,
-  f.source,
-  f.present,
-  JSON.stringify(f.classes),
-  f.numbers,
-  f.firstUs,
-  f.lastUs,
-  f.recentType,
-  f.vanished,
-];
-
-async function storedTypesCh(warehouse: Warehouse): Promise<TypeStats[]> {
-  return (await warehouse.query(sql`select * from catalog_types`)).map((r) => ({
-    pipeline: String(r.pipeline),
-    subsystem: String(r.subsystem),
-    type: String(r.type),
-    events: Number(r.events),
-    firstUs: Number(r.first_us),
-    lastUs: Number(r.last_us),
-    collapsed: bool(r.collapsed),
-    baseline: r.baseline === null ? null : Number(r.baseline),
-  }));
-}
-
-async function storedFieldsCh(warehouse: Warehouse): Promise<FieldStats[]> {
-  return (await warehouse.query(sql`select * from catalog_fields`)).map((r) => ({
-    pipeline: String(r.pipeline),
-    subsystem: String(r.subsystem),
-    type: String(r.type),
-    field: String(r.field),
-    source: String(r.source) as FieldStats['source'],
-    present: Number(r.present),
-    classes: JSON.parse(String(r.classes)),
-    numbers: Number(r.numbers),
-    firstUs: Number(r.first_us),
-    lastUs: Number(r.last_us),
-    recentType: r.recent_type === null ? null : (String(r.recent_type) as FieldStats['recentType']),
-    vanished: bool(r.vanished),
-  }));
 }
 
 /** The stored sketch entries of these fields, by field key. */

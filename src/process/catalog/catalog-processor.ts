@@ -20,8 +20,8 @@ import {
   type TypeStats,
   typeKey,
 } from './catalog-merge.ts';
+import { fieldRow, storedFields, storedTypes, typeRow } from './catalog-rows.ts';
 import { CATALOG_TABLES, RATE_BUCKET_US, SKETCH_K } from './catalog-tables.ts';
-import type { ClassCounts, FieldType } from './field-type.ts';
 
 export interface CatalogRunResult {
   /** Events folded into the catalog by this run. */
@@ -200,60 +200,6 @@ async function incrementFields(warehouse: Warehouse): Promise<FieldStats[]> {
   return [...byField.values()].map((f) => (f.present === 0 ? { ...f, firstUs: 0, lastUs: 0 } : f));
 }
 
-async function storedTypes(warehouse: Warehouse): Promise<TypeStats[]> {
-  return (await warehouse.query(sql`select * from catalog_types`)).map((r) => ({
-    pipeline: String(r.pipeline),
-    subsystem: String(r.subsystem),
-    type: String(r.type),
-    events: Number(r.events),
-    firstUs: Number(r.first_us),
-    lastUs: Number(r.last_us),
-    collapsed: r.collapsed === true || Number(r.collapsed) === 1,
-    baseline: r.baseline === null ? null : Number(r.baseline),
-  }));
-}
-
-export async function storedFields(warehouse: Warehouse): Promise<FieldStats[]> {
-  return (await warehouse.query(sql`select * from catalog_fields`)).map((r) => ({
-    pipeline: String(r.pipeline),
-    subsystem: String(r.subsystem),
-    type: String(r.type),
-    field: String(r.field),
-    source: String(r.source) as FieldStats['source'],
-    present: Number(r.present),
-    classes: JSON.parse(String(r.classes)) as ClassCounts,
-    numbers: Number(r.numbers),
-    firstUs: Number(r.first_us),
-    lastUs: Number(r.last_us),
-    recentType: r.recent_type === null ? null : (String(r.recent_type) as FieldType),
-    vanished: r.vanished === true || Number(r.vanished) === 1,
-  }));
-}
-
-const typeRow = (t: TypeStats) => [
-  t.pipeline,
-  t.subsystem,
-  t.type,
-  t.events,
-  t.firstUs,
-  t.lastUs,
-  t.collapsed,
-  t.baseline,
-];
-const fieldRow = (f: FieldStats) => [
-  f.pipeline,
-  f.subsystem,
-  f.type,
-  f.field,
-  f.source,
-  f.present,
-  JSON.stringify(f.classes),
-  f.numbers,
-  f.firstUs,
-  f.lastUs,
-  f.recentType,
-  f.vanished,
-];
 const driftRow = (x: Drift, detected: number) => [
   detected,
   x.atUs,

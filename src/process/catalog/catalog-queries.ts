@@ -6,7 +6,7 @@ import { hasTable } from '../../warehouse/hasTable.ts';
 import { sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { FieldStats } from './catalog-merge.ts';
-import { storedFields } from './catalog-processor.ts';
+import { storedFields } from './catalog-rows.ts';
 import { RATE_BUCKET_US, SKETCH_K } from './catalog-tables.ts';
 import { compareText } from './catalog-unpivot.ts';
 import { type Viewer, visibleExamples } from './examples.ts';
