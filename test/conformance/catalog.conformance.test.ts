@@ -6,8 +6,6 @@
 // answers are compared exactly. Several increments count what one run counts, and a run that
 // dies between its writes (no transaction on ClickHouse) is finished by the next, counting once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveTotals } from '../../src/api/live.ts';
-import { createApp } from '../../src/api/server.ts';
 import { processCatalog } from '../../src/process/catalog/catalog-processor.ts';
 import type { CatalogResponse } from '../../src/process/catalog/catalog-queries.ts';
 import { startCatalogRunner } from '../../src/process/catalog/catalog-runner.ts';
@@ -15,7 +13,12 @@ import { CATALOG_DERIVED } from '../../src/warehouse/clickhouse/derivedSchema.ts
 import { compile } from '../../src/warehouse/dialect.ts';
 import { type Sql, sql } from '../../src/warehouse/sql.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
-import { type EngineWorld, simulatedEngines } from '../support/engine-world.ts';
+import {
+  type EngineWorld,
+  engineApps,
+  expectSameAnswers,
+  simulatedEngines,
+} from '../support/engine-world.ts';
 import type { SimulatedWarehouse } from '../support/simulated-warehouse.ts';
 
 const START_US = Date.parse('2026-03-02T10:00:00Z') * 1000;
@@ -134,23 +137,8 @@ describe('catalog on ClickHouse', () => {
   }, 300_000);
 
   it('serves the same catalog and drift from every engine', async () => {
-    const apps = await Promise.all(
-      [{ name: 'duckdb', w: sim.warehouse }, ...engines].map(async (e) => ({
-        name: e.name,
-        app: createApp({
-          config: sim.config,
-          warehouse: e.w,
-          live: await LiveTotals.seed(e.w),
-          version: 't',
-        }),
-      })),
-    );
-    const get = async (app: (typeof apps)[number]['app'], path: string) => {
-      const res = await app.request(path);
-      expect(res.status, path).toBe(200);
-      return res.json();
-    };
-    const top = (await get(apps[0]!.app, '/api/catalog')) as CatalogResponse;
+    const apps = await engineApps(world);
+    const top = (await apps[0]!.get('/api/catalog')) as CatalogResponse;
     expect(top.sources.length).toBeGreaterThan(3);
     const s = top.sources[0]!;
     const paths = [
@@ -162,10 +150,7 @@ describe('catalog on ClickHouse', () => {
       '/api/catalog/drift?limit=3&offset=1',
       '/api/catalog/drift?change=field_added,rate_collapsed',
     ];
-    for (const path of paths) {
-      const expected = await get(apps[0]!.app, path);
-      for (const a of apps.slice(1)) expect(await get(a.app, path), `${a.name} ${path}`).toEqual(expected);
-    }
+    await expectSameAnswers(apps, paths);
   }, 120_000);
 
   it('counts in several increments what one run counts', async () => {

@@ -5,14 +5,17 @@
 // what the live runner runs there) each compute every flow over the whole window, and the
 // derived rows are compared exactly: alerts (state, latency, missing step, gaps), steps and hops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveTotals } from '../../src/api/live.ts';
-import { createApp } from '../../src/api/server.ts';
 import { defineFlows, type FlowDef } from '../../src/process/flows/definition.ts';
 import { processFlowClickHouse } from '../../src/process/flows/flow-clickhouse.ts';
 import { ensureFlowTables, processFlow } from '../../src/process/flows/flow-processor.ts';
 import { type Sql, sql } from '../../src/warehouse/sql.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
-import { type EngineWorld, simulatedEngines } from '../support/engine-world.ts';
+import {
+  type EngineWorld,
+  engineApps,
+  expectSameAnswers,
+  simulatedEngines,
+} from '../support/engine-world.ts';
 import type { SimulatedWarehouse } from '../support/simulated-warehouse.ts';
 
 const START_US = Date.parse('2026-03-02T10:00:00Z') * 1000;
@@ -116,26 +119,10 @@ describe('flows on ClickHouse', () => {
   }, 240_000);
 
   it('serves the same flow, alert and topology answers from every engine', async () => {
-    const apps = await Promise.all(
-      [{ name: 'duckdb', w: sim.warehouse }, ...engines].map(async (e) => ({
-        name: e.name,
-        app: createApp({
-          config: sim.config,
-          warehouse: e.w,
-          live: await LiveTotals.seed(e.w),
-          flows,
-          version: 't',
-        }),
-      })),
-    );
+    const apps = await engineApps(world, { flows });
     const range = `from=${new Date(START_US / 1000 - 60_000).toISOString()}&to=${new Date(START_US / 1000 + 3600_000).toISOString()}`;
-    const get = async (app: (typeof apps)[number]['app'], path: string) => {
-      const res = await app.request(path);
-      expect(res.status, path).toBe(200);
-      return res.json();
-    };
     const flow = flows[0]!.name;
-    const lost = (await get(apps[0]!.app, `/api/flows/${flow}/alerts?${range}&state=lost&limit=5`)) as {
+    const lost = (await apps[0]!.get(`/api/flows/${flow}/alerts?${range}&state=lost&limit=5`)) as {
       rows: { root: string }[];
     };
     expect(lost.rows.length).toBeGreaterThan(0);
@@ -148,13 +135,10 @@ describe('flows on ClickHouse', () => {
       `/api/topology?${range}`,
     ];
     // Not vacuous: DuckDB's answers carry hops and observed edges.
-    const hops = (await get(apps[0]!.app, paths[1]!)) as { hops: { count: number }[] };
+    const hops = (await apps[0]!.get(paths[1]!)) as { hops: { count: number }[] };
     expect(hops.hops.length).toBeGreaterThan(3);
-    const topo = (await get(apps[0]!.app, paths[5]!)) as { edges: { observed: boolean; count: number }[] };
+    const topo = (await apps[0]!.get(paths[5]!)) as { edges: { observed: boolean; count: number }[] };
     expect(topo.edges.filter((e) => e.observed && e.count > 0).length).toBeGreaterThan(3);
-    for (const path of paths) {
-      const want = await get(apps[0]!.app, path);
-      for (const a of apps.slice(1)) expect(await get(a.app, path), `${a.name} ${path}`).toEqual(want);
-    }
+    await expectSameAnswers(apps, paths);
   }, 120_000);
 });

@@ -7,8 +7,6 @@
 // dies between its writes (no transaction on ClickHouse) and a restart after it count each event
 // once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveTotals } from '../../src/api/live.ts';
-import { createApp } from '../../src/api/server.ts';
 import type { PatternsResponse } from '../../src/api/types.ts';
 import {
   DEFAULT_PATTERN_SETTINGS,
@@ -22,7 +20,12 @@ import { startPatternRunner } from '../../src/process/patterns/pattern-runner.ts
 import { compile } from '../../src/warehouse/dialect.ts';
 import { type Sql, sql } from '../../src/warehouse/sql.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
-import { type EngineWorld, simulatedEngines } from '../support/engine-world.ts';
+import {
+  type EngineWorld,
+  engineApps,
+  expectSameAnswers,
+  simulatedEngines,
+} from '../support/engine-world.ts';
 import type { SimulatedWarehouse } from '../support/simulated-warehouse.ts';
 
 const START_US = Date.parse('2026-03-02T10:00:00Z') * 1000;
@@ -125,24 +128,9 @@ describe('patterns on ClickHouse', () => {
   }, 300_000);
 
   it('serves the same patterns, changes and template details from every engine', async () => {
-    const apps = await Promise.all(
-      [{ name: 'duckdb', w: sim.warehouse }, ...engines].map(async (e) => ({
-        name: e.name,
-        app: createApp({
-          config: sim.config,
-          warehouse: e.w,
-          live: await LiveTotals.seed(e.w),
-          version: 't',
-        }),
-      })),
-    );
-    const get = async (app: (typeof apps)[number]['app'], path: string) => {
-      const res = await app.request(path);
-      expect(res.status, path).toBe(200);
-      return res.json();
-    };
+    const apps = await engineApps(world);
     const range = `from=${new Date(START_US / 1000 - 60_000).toISOString()}&to=${new Date(START_US / 1000 + 3600_000).toISOString()}`;
-    const top = (await get(apps[0]!.app, `/api/patterns?${range}&limit=500`)) as PatternsResponse;
+    const top = (await apps[0]!.get(`/api/patterns?${range}&limit=500`)) as PatternsResponse;
     expect(top.sources.length).toBeGreaterThan(3);
     const source = top.sources[0]!;
     const ids = top.sources.flatMap((s) => s.patterns.slice(0, 2).map((p) => p.id));
@@ -157,10 +145,7 @@ describe('patterns on ClickHouse', () => {
       ...ids.map((id) => `/api/patterns/${id}?${range}`),
       `/api/patterns/${ids[0]}`,
     ];
-    for (const path of paths) {
-      const expected = await get(apps[0]!.app, path);
-      for (const a of apps.slice(1)) expect(await get(a.app, path), `${a.name} ${path}`).toEqual(expected);
-    }
+    await expectSameAnswers(apps, paths);
     for (const a of apps) expect((await a.app.request('/api/patterns/nope')).status, a.name).toBe(404);
   }, 120_000);
 

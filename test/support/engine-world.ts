@@ -2,6 +2,10 @@
 // demo pipelines into a real DuckDB file, and the same events copied (copyWarehouse, as `mortar
 // migrate` does) into a private single ClickHouse server and a private two-shard cluster.
 import { rmSync } from 'node:fs';
+import type { Hono } from 'hono';
+import { expect } from 'vitest';
+import { LiveTotals } from '../../src/api/live.ts';
+import { type AppDeps, createApp } from '../../src/api/server.ts';
 import type { SimulateOptions } from '../../src/sim/simulate.ts';
 import { copyWarehouse } from '../../src/warehouse/copy/copyWarehouse.ts';
 import { openWarehouse } from '../../src/warehouse/open.ts';
@@ -63,4 +67,40 @@ export async function simulatedEngines(
     throw error;
   }
   return { sim, engines, single, cluster, close };
+}
+
+export interface EngineApp {
+  name: string;
+  app: Hono;
+  /** GET `path` as JSON; the answer must be 200. */
+  get(path: string): Promise<unknown>;
+}
+
+/** One API app per engine, DuckDB first, each over its own warehouse. */
+export async function engineApps(world: EngineWorld, deps: Partial<AppDeps> = {}): Promise<EngineApp[]> {
+  return Promise.all(
+    [{ name: 'duckdb', w: world.sim.warehouse }, ...world.engines].map(async (e) => {
+      const app = createApp({
+        config: world.sim.config,
+        warehouse: e.w,
+        live: await LiveTotals.seed(e.w),
+        version: 't',
+        ...deps,
+      });
+      const get = async (path: string) => {
+        const res = await app.request(path);
+        expect(res.status, `${e.name} ${path}`).toBe(200);
+        return res.json();
+      };
+      return { name: e.name, app, get };
+    }),
+  );
+}
+
+/** Asserts every engine answers each path as DuckDB does. */
+export async function expectSameAnswers(apps: readonly EngineApp[], paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const want = await apps[0]!.get(path);
+    for (const a of apps.slice(1)) expect(await a.get(path), `${a.name} ${path}`).toEqual(want);
+  }
 }

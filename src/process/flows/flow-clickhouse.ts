@@ -7,7 +7,7 @@
 // slices of at most `sliceUs`.
 
 import { FLOW_DERIVED } from '../../warehouse/clickhouse/derivedSchema.ts';
-import { nextVersion, replaceDerivedRows } from '../../warehouse/clickhouse/derivedTables.ts';
+import { nextVersion, replaceDerivedRows, workTable } from '../../warehouse/clickhouse/derivedTables.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { FlowDef } from './definition.ts';
@@ -17,12 +17,10 @@ import { clickhouseInstancesSql } from './flow-sql-clickhouse.ts';
 
 const table = (name: string) => FLOW_DERIVED.find((t) => t.name === name)!;
 
-let workSeq = 0;
-
 /** Statements that replace the alerts of `flow` starting in [w.fromUs, w.toUs) with a recomputation. */
 export function clickhouseReplaceStatements(warehouse: Warehouse, flow: FlowDef, w: FlowWindow): Sql[] {
   const f = flow.name;
-  const work = sql.id(`flow_work_${process.pid}_${++workSeq}`);
+  const work = workTable('flow');
   const version = nextVersion();
   const scope = sql`flow = ${f} and root_us >= ${w.fromUs} and root_us < ${w.toUs}`;
   const alerts = sql`(select ${f} as flow, root, root_us, state, e2e_us, missing, toInt32(gaps) as gaps,

@@ -9,7 +9,7 @@
 // first, then tombstones), so a reader sees the old or the new rows of a window, never none.
 // A row's key is its time line plus from_us (intervals of a line never overlap).
 import { HEALTH_DERIVED } from '../../warehouse/clickhouse/derivedSchema.ts';
-import { nextVersion, replaceDerivedRows } from '../../warehouse/clickhouse/derivedTables.ts';
+import { nextVersion, replaceDerivedRows, workTable } from '../../warehouse/clickhouse/derivedTables.ts';
 import { type Sql, type SqlNode, type SqlValue, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { IntervalTable } from './health-tables.ts';
@@ -60,12 +60,10 @@ export async function replaceWindow(
   return [sql`delete from ${t} where ${touching}`, ...inserts(t)];
 }
 
-let workSeq = 0;
-
 function clickhouseReplace(table: IntervalTable, touching: Sql, inserts: (into: SqlNode) => Sql[]): Sql[] {
   const derived = HEALTH_DERIVED.find((d) => d.name === table.name);
   if (!derived) throw new Error(`no ClickHouse shape for ${table.name}`);
-  const work = sql.id(`${table.name}_work_${process.pid}_${++workSeq}`);
+  const work = workTable(table.name);
   const cols = sql.join(derived.columns.map(([n, type]) => sql`${sql.id(n)} ${type}`));
   return [
     sql`drop table if exists ${work}`,

@@ -8,7 +8,7 @@
 //
 // On a cluster the log is `<name>_log_local` on every shard plus a Distributed `<name>_log`
 // sharded by the key, so one key's versions meet on one shard.
-import { type Sql, sql } from '../sql.ts';
+import { type Identifier, type Sql, sql } from '../sql.ts';
 import type { ClickHouseLayout } from './migrations.ts';
 import { localName } from './migrations.ts';
 
@@ -33,6 +33,15 @@ export function nextVersion(): number {
   return lastVersion;
 }
 const DELETED = '_deleted';
+
+let workSeq = 0;
+/**
+ * A name for a run's scratch table (a Memory table on the entry server, dropped at the end of the
+ * run): unique per process and run, so two runs or two servers never share one.
+ */
+export function workTable(prefix: string): Identifier {
+  return sql.id(`${prefix}_work_${process.pid}_${++workSeq}`);
+}
 
 /** DDL: the log table (local and Distributed on a cluster) and the view under the plain name. */
 export function derivedTableDdl(layout: ClickHouseLayout, t: DerivedTable): Sql[] {
