@@ -29,7 +29,11 @@ export function openApiDocument(version: string): object {
     },
     paths: {
       '/api/health': {
-        get: { summary: 'Liveness and warehouse counts', responses: { 200: json('Server is up') } },
+        get: {
+          summary:
+            'Liveness, warehouse counts, and whether this server runs the processors (processor.active)',
+          responses: { 200: json('Server is up') },
+        },
       },
       '/api/subsystems': {
         get: {
