@@ -95,6 +95,10 @@ describe('processor lease on ClickHouse', () => {
     const both = await until([a.url, b.url], (f) => f.filter(Boolean).length === 1);
     expect(both.filter(Boolean), `active flags ${JSON.stringify(both)}`).toHaveLength(1);
     const [holder, standby] = both[0] ? [a, b] : [b, a];
+    // The standby's flag is false from its start, so it can be read before the standby's first
+    // look at the lease has logged anything: wait for that line.
+    const deadline = Date.now() + 15_000;
+    while (!/processors: standing by/.test(standby.child.output()) && Date.now() < deadline) await sleep(100);
     expect(standby.child.output()).toMatch(/processors: standing by/);
 
     holder.child.child.kill('SIGKILL');
