@@ -2,6 +2,7 @@
 // sessions, API tokens and "view as". Everything that happens here that matters later (logins,
 // failures, lockouts, token and user changes) is written to the audit log.
 import { UserError } from '../events/errors.ts';
+import { type AccessBackend, sqliteBackend } from './access-backend.ts';
 import type { Identity } from './identity.ts';
 import { type MaskRule, masksFor } from './masks.ts';
 import { type OidcClaims, OidcFailure, type OidcSettings } from './oidc.ts';
@@ -9,7 +10,7 @@ import { dummyHash, verifyPassword } from './password.ts';
 import type { Permission } from './permissions.ts';
 import { permissionsOf, type RoleDef, roleTable } from './roles.ts';
 import { datasetScope } from './scopes.ts';
-import type { AccessStore, AuditEntry, SessionRow, UserRow } from './store.ts';
+import { AccessStore, type AuditEntry, type SessionRow, type UserRow } from './store.ts';
 
 export interface AccessSettings {
   /** Off: single-user mode, every request is the local admin. */
@@ -48,18 +49,23 @@ const WRONG = 'wrong user name or password';
 
 export class AccessControl {
   readonly roles: Record<string, RoleDef>;
+  /** Where users, sessions, tokens and the audit log live (access-backend.ts). */
+  readonly store: AccessBackend;
+  // Per server: behind a load balancer an address gets this many attempts on each server.
   private readonly attemptsByIp = new Map<string, number[]>();
 
+  /** `store`: a backend, or a SQLite store (taken behind the async seam). */
   constructor(
-    readonly store: AccessStore,
+    store: AccessBackend | AccessStore,
     readonly settings: AccessSettings,
     private readonly now: () => number = Date.now,
   ) {
+    this.store = store instanceof AccessStore ? sqliteBackend(store, now) : store;
     this.roles = roleTable(settings.roles);
   }
 
-  audit(e: Omit<AuditEntry, 'at'>): void {
-    this.store.audit({ ...e, at: this.now() });
+  async audit(e: Omit<AuditEntry, 'at'>): Promise<void> {
+    await this.store.audit({ ...e, at: this.now() });
   }
 
   identityOf(user: UserRow): Identity {
@@ -83,11 +89,11 @@ export class AccessControl {
 
   async login(name: string, password: string, ip: string): Promise<LoggedIn> {
     const now = this.now();
-    this.throttle(ip, now, name);
-    const user = this.store.user(name);
+    await this.throttle(ip, now, name);
+    const user = await this.store.user(name);
     if (!user?.passwordHash || user.disabled) {
       await verifyPassword(await dummyHash(), password); // same work as a real check: no user-name oracle
-      this.audit({
+      await this.audit({
         actor: name,
         action: 'login',
         outcome: 'failed',
@@ -99,18 +105,18 @@ export class AccessControl {
       throw new UserError('unauthorized', WRONG);
     }
     if (user.lockedUntil > now) {
-      this.audit({ actor: name, action: 'login', outcome: 'denied', ip, detail: { reason: 'locked' } });
+      await this.audit({ actor: name, action: 'login', outcome: 'denied', ip, detail: { reason: 'locked' } });
       throw lockedError(user.lockedUntil - now);
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
-      const { lockedUntil } = this.store.recordFailedLogin(
+      const { lockedUntil } = await this.store.recordFailedLogin(
         name,
         now,
         this.settings.lockout.attempts,
         this.settings.lockout.durationMs,
       );
       const locked = lockedUntil > now;
-      this.audit({
+      await this.audit({
         actor: name,
         action: 'login',
         outcome: 'failed',
@@ -120,9 +126,9 @@ export class AccessControl {
       if (locked) throw lockedError(lockedUntil - now);
       throw new UserError('unauthorized', WRONG);
     }
-    this.store.resetFailedLogins(name);
-    const s = this.store.createSession(name, now, this.settings.sessionTtlMs);
-    this.audit({ actor: name, action: 'login', outcome: 'ok', ip });
+    await this.store.resetFailedLogins(name);
+    const s = await this.store.createSession(name, now, this.settings.sessionTtlMs);
+    await this.audit({ actor: name, action: 'login', outcome: 'ok', ip });
     return { identity: this.identityOf(user), token: s.token, csrf: s.csrf, expiresAt: s.expiresAt };
   }
 
@@ -131,7 +137,7 @@ export class AccessControl {
    * gives the user no role is refused (and, with roles from the claim, the stored user loses its
    * roles so its open sessions lose them too). Audited either way.
    */
-  oidcLogin(claims: OidcClaims, ip: string): LoggedIn {
+  async oidcLogin(claims: OidcClaims, ip: string): Promise<LoggedIn> {
     const o = this.settings.oidc;
     if (!o) throw new Error('oidc sign-in without access.oidc');
     const now = this.now();
@@ -139,7 +145,7 @@ export class AccessControl {
     const refuse = (message: string, reason: string): never => {
       throw new OidcFailure(message, reason, name);
     };
-    const user = this.store.user(name);
+    const user = await this.store.user(name);
     if (user?.disabled) refuse(`the account "${name}" is disabled; ask an admin`, 'disabled');
     if (o.rolesFrom === 'store') {
       if (!user)
@@ -156,8 +162,8 @@ export class AccessControl {
         ...new Set(claims.groups.flatMap((g) => (Object.hasOwn(o.roleMap, g) ? o.roleMap[g]! : []))),
       ];
       if (!user)
-        this.store.addUser({ name, passwordHash: null, roles, attrs: this.oidcAttrs({}, claims) }, now);
-      else this.store.updateUser(name, { roles, attrs: this.oidcAttrs(user.attrs, claims) });
+        await this.store.addUser({ name, passwordHash: null, roles, attrs: this.oidcAttrs({}, claims) }, now);
+      else await this.store.updateUser(name, { roles, attrs: this.oidcAttrs(user.attrs, claims) });
       if (roles.length === 0)
         refuse(
           `${o.name} gave "${name}" no group that grants a Mortar role; ask an admin`,
@@ -165,10 +171,10 @@ export class AccessControl {
         );
     }
     if (o.rolesFrom === 'store' && Object.keys(o.attributeClaims).length > 0)
-      this.store.updateUser(name, { attrs: this.oidcAttrs(user!.attrs, claims) });
-    const row = this.store.user(name)!;
-    const s = this.store.createSession(name, now, this.settings.sessionTtlMs);
-    this.audit({
+      await this.store.updateUser(name, { attrs: this.oidcAttrs(user!.attrs, claims) });
+    const row = (await this.store.user(name))!;
+    const s = await this.store.createSession(name, now, this.settings.sessionTtlMs);
+    await this.audit({
       actor: name,
       action: 'login',
       outcome: 'ok',
@@ -192,18 +198,18 @@ export class AccessControl {
   }
 
   /** Counts a sign-in attempt from an address (the same limit as password logins). */
-  countAttempt(ip: string, name: string): void {
-    this.throttle(ip, this.now(), name);
+  async countAttempt(ip: string, name: string): Promise<void> {
+    await this.throttle(ip, this.now(), name);
   }
 
   /** The identity behind a session cookie, or undefined when the session is unknown, expired or its user disabled. */
-  sessionIdentity(token: string): { identity: Identity; session: SessionRow } | undefined {
-    const session = this.store.session(token, this.now());
+  async sessionIdentity(token: string): Promise<{ identity: Identity; session: SessionRow } | undefined> {
+    const session = await this.store.session(token, this.now());
     if (!session) return undefined;
-    const user = this.store.user(session.user);
+    const user = await this.store.user(session.user);
     if (!user || user.disabled) return undefined;
     if (session.viewAs !== null) {
-      const target = this.store.user(session.viewAs);
+      const target = await this.store.user(session.viewAs);
       if (!target || target.disabled) return undefined;
       return { identity: { ...this.identityOf(target), viewAsBy: user.name }, session };
     }
@@ -211,10 +217,10 @@ export class AccessControl {
   }
 
   /** A token acts for its user, limited to the token's permissions (never more than the user has now). */
-  tokenIdentity(presented: string): Identity | undefined {
-    const t = this.store.validToken(presented, this.now());
+  async tokenIdentity(presented: string): Promise<Identity | undefined> {
+    const t = await this.store.validToken(presented, this.now());
     if (!t) return undefined;
-    const user = this.store.user(t.user);
+    const user = await this.store.user(t.user);
     if (!user || user.disabled) return undefined;
     const base = this.identityOf(user);
     const allowed = new Set<Permission>(t.permissions.filter((p) => base.permissions.has(p)));
@@ -227,16 +233,16 @@ export class AccessControl {
   }
 
   /** An admin's session that sees what `target` sees (audited; ends with logout). */
-  viewAs(admin: Identity, target: string, ip: string): LoggedIn {
-    const user = this.store.user(target);
+  async viewAs(admin: Identity, target: string, ip: string): Promise<LoggedIn> {
+    const user = await this.store.user(target);
     if (!user) throw new UserError('not_found', `no user "${target}"`);
-    const s = this.store.createSession(
+    const s = await this.store.createSession(
       admin.user,
       this.now(),
       Math.min(this.settings.sessionTtlMs, 3600_000),
       target,
     );
-    this.audit({ actor: admin.user, action: 'view_as', target, outcome: 'ok', ip });
+    await this.audit({ actor: admin.user, action: 'view_as', target, outcome: 'ok', ip });
     return {
       identity: { ...this.identityOf(user), viewAsBy: admin.user },
       token: s.token,
@@ -245,16 +251,22 @@ export class AccessControl {
     };
   }
 
-  logout(token: string, identity: Identity | undefined, ip: string): void {
-    this.store.deleteSession(token);
+  async logout(token: string, identity: Identity | undefined, ip: string): Promise<void> {
+    await this.store.deleteSession(token);
     if (identity)
-      this.audit({ actor: identity.viewAsBy ?? identity.user, action: 'logout', outcome: 'ok', ip });
+      await this.audit({ actor: identity.viewAsBy ?? identity.user, action: 'logout', outcome: 'ok', ip });
   }
 
-  private throttle(ip: string, now: number, name: string): void {
+  private async throttle(ip: string, now: number, name: string): Promise<void> {
     const recent = (this.attemptsByIp.get(ip) ?? []).filter((t) => t > now - 60_000);
     if (recent.length >= this.settings.loginsPerMinute) {
-      this.audit({ actor: name, action: 'login', outcome: 'denied', ip, detail: { reason: 'rate limited' } });
+      await this.audit({
+        actor: name,
+        action: 'login',
+        outcome: 'denied',
+        ip,
+        detail: { reason: 'rate limited' },
+      });
       throw new UserError('rate_limited', 'too many login attempts from this address; wait a minute', [
         {
           where: 'login',

@@ -1,6 +1,6 @@
 // OpenID Connect sign-in, the protocol half: the authorization-code flow with PKCE (S256), state
 // and nonce against one configured provider. `start` remembers a one-time state (with its code
-// verifier and nonce) and returns the provider's authorization URL; `finish` takes the callback's
+// verifier and nonce; in the access store, so the callback may reach another server) and returns the provider's authorization URL; `finish` takes the callback's
 // parameters, checks the state (and that the browser presenting it is the one that started: the
 // state is also in a cookie), exchanges the code with the verifier, and validates the ID token with
 // `jose`: signature by the provider's JWKS (asymmetric algorithms only), iss, aud (and azp), exp,
@@ -34,10 +34,18 @@ interface Discovery {
   userinfo_endpoint?: string;
 }
 
-interface Pending {
+/** What `start` remembers until the callback. */
+export interface PendingSignIn {
   verifier: string;
   nonce: string;
   at: number;
+}
+
+/** Where pending sign-ins are kept: the access store (shared by servers on ClickHouse) or memory. */
+export interface PendingSignIns {
+  putPendingSignIn(state: string, p: PendingSignIn): Promise<void>;
+  /** The pending sign-in of `state`, removed: a state is used once. */
+  takePendingSignIn(state: string): Promise<PendingSignIn | undefined>;
 }
 
 /** A sign-in that the provider vouched for: the user's name and the role names from the claim. */
@@ -69,14 +77,32 @@ export class OidcFailure extends Error {
   }
 }
 
+/** Pending sign-ins in this process's memory (one server), the oldest dropped beyond a bound. */
+export function memoryPendingSignIns(now: () => number = Date.now): PendingSignIns {
+  const pending = new Map<string, PendingSignIn>();
+  return {
+    async putPendingSignIn(state, p) {
+      const t = now();
+      for (const [k, x] of pending) if (x.at < t - PENDING_TTL_MS) pending.delete(k);
+      if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
+      pending.set(state, p);
+    },
+    async takePendingSignIn(state) {
+      const p = pending.get(state);
+      pending.delete(state);
+      return p;
+    },
+  };
+}
+
 export class OidcClient {
   private discovery?: Promise<Discovery>;
   private jwks?: ReturnType<typeof createRemoteJWKSet>;
-  private readonly pending = new Map<string, Pending>();
 
   constructor(
     readonly settings: OidcSettings,
     private readonly now: () => number = Date.now,
+    private readonly pending: PendingSignIns = memoryPendingSignIns(now),
   ) {}
 
   private discover(): Promise<Discovery> {
@@ -114,13 +140,10 @@ export class OidcClient {
   /** Starts a sign-in: the state to bind to the browser (cookie) and the URL to send it to. */
   async start(): Promise<{ state: string; url: string }> {
     const d = await this.provider();
-    const t = this.now();
-    for (const [k, p] of this.pending) if (p.at < t - PENDING_TTL_MS) this.pending.delete(k);
-    if (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
     const state = b64url(randomBytes(32));
     const verifier = b64url(randomBytes(32));
     const nonce = b64url(randomBytes(32));
-    this.pending.set(state, { verifier, nonce, at: t });
+    await this.pending.putPendingSignIn(state, { verifier, nonce, at: this.now() });
     const url = new URL(d.authorization_endpoint);
     const scopes = new Set(['openid', ...this.settings.scopes]);
     url.searchParams.set('response_type', 'code');
@@ -140,8 +163,8 @@ export class OidcClient {
     cookieState: string | undefined,
   ): Promise<OidcClaims> {
     const { state, code, error } = query;
-    const p = state === undefined ? undefined : this.pending.get(state);
-    if (state !== undefined) this.pending.delete(state); // one use, whatever happens next
+    // One use, whatever happens next.
+    const p = state === undefined ? undefined : await this.pending.takePendingSignIn(state);
     if (error !== undefined)
       throw new OidcFailure(
         `${this.settings.name} refused the sign-in: ${query.error_description ?? error}`,

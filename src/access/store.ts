@@ -3,6 +3,8 @@
 // a server runs (several processes, one file, WAL + busy timeout) and because these rows are
 // updated in place. Secrets are never stored: session ids and token secrets as SHA-256, passwords
 // as argon2id. The audit table refuses UPDATE and DELETE by trigger: append-only for every caller.
+// This is the embedded (DuckDB) installation's store; with a ClickHouse warehouse the same records
+// live in the warehouse, shared by all servers (clickhouse-access.ts; the seam: access-backend.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -14,11 +14,11 @@ export const CSRF_COOKIE = 'mortar_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
 const identities = new WeakMap<Request, Identity>();
-const revalidators = new WeakMap<Request, () => boolean>();
+const revalidators = new WeakMap<Request, () => Promise<boolean>>();
 
 /** For long-lived responses (the live stream): whether the request's session or token is still valid now. */
-export function stillSignedIn(c: Context): () => boolean {
-  return revalidators.get(c.req.raw) ?? (() => identities.has(c.req.raw));
+export function stillSignedIn(c: Context): () => Promise<boolean> {
+  return revalidators.get(c.req.raw) ?? (async () => identities.has(c.req.raw));
 }
 
 /** The identity the gate resolved for this request (fails closed when there is none). */
@@ -55,15 +55,16 @@ export function authGate(access: AccessControl | undefined): MiddlewareHandler {
     else {
       const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
       if (bearer) {
-        identity = access.tokenIdentity(bearer);
+        identity = await access.tokenIdentity(bearer);
         if (!identity) throw new UserError('unauthorized', 'this API token is unknown, expired or revoked');
-        revalidators.set(c.req.raw, () => access.tokenIdentity(bearer) !== undefined);
+        revalidators.set(c.req.raw, async () => (await access.tokenIdentity(bearer)) !== undefined);
       } else {
         const cookie = getCookie(c, SESSION_COOKIE);
-        const s = cookie ? access.sessionIdentity(cookie) : undefined;
+        const s = cookie ? await access.sessionIdentity(cookie) : undefined;
         identity = s?.identity;
         csrf = s?.session.csrf;
-        if (cookie && s) revalidators.set(c.req.raw, () => access.sessionIdentity(cookie) !== undefined);
+        if (cookie && s)
+          revalidators.set(c.req.raw, async () => (await access.sessionIdentity(cookie)) !== undefined);
       }
     }
     if (identity) identities.set(c.req.raw, identity);
@@ -74,7 +75,7 @@ export function authGate(access: AccessControl | undefined): MiddlewareHandler {
       ]);
 
     if (csrf !== undefined && !SAFE.has(method) && c.req.header(CSRF_HEADER) !== csrf) {
-      access?.audit({
+      await access?.audit({
         actor: identity.user,
         action: 'csrf',
         target: `${method} ${path}`,
@@ -90,7 +91,7 @@ export function authGate(access: AccessControl | undefined): MiddlewareHandler {
       ]);
     }
     if (rule !== 'signed_in' && !identity.permissions.has(rule)) {
-      access?.audit({
+      await access?.audit({
         actor: identity.viewAsBy ? `${identity.viewAsBy} as ${identity.user}` : identity.user,
         action: 'denied',
         target: `${method} ${path}`,

@@ -230,7 +230,7 @@ export function createApp(deps: AppDeps): Hono {
     audit: deps.access
       ? (c, action, target, detail) => {
           const id = identityOf(c);
-          deps.access?.audit({
+          return deps.access?.audit({
             actor: id.viewAsBy ? `${id.viewAsBy} as ${id.user}` : id.user,
             action,
             target,
@@ -273,7 +273,7 @@ export function createApp(deps: AppDeps): Hono {
       });
       const tick = async () => {
         // The stream ends with the session: a signed-out, disabled or expired user gets nothing more.
-        if (!signedIn()) {
+        if (!(await signedIn())) {
           closed = true;
           return;
         }

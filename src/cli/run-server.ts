@@ -1,10 +1,11 @@
 // The long-running part shared by `serve` and `demo`: warehouse + ingest + HTTP server, with a
 // clean shutdown on SIGINT/SIGTERM (stop reading, commit what was read, close the warehouse).
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { AccessControl } from '../access/access-control.ts';
+import { openAccessBackend } from '../access/open-access.ts';
 import { accessSettings, accessStorePath } from '../access/settings.ts';
-import { AccessStore } from '../access/store.ts';
 import { LiveTotals } from '../api/live.ts';
 import { createApp } from '../api/server.ts';
 import { type Config, loadConfig } from '../config/load.ts';
@@ -58,14 +59,6 @@ export async function runServer(
   const subsystemOf = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, p]) => [name, p.subsystem]),
   );
-  // Flows, health, patterns and the catalog run on every engine; link inference's SQL is
-  // DuckDB's: on ClickHouse it would fail every run, so it is not started there and the server
-  // says so once.
-  const derived = warehouse.dialect === 'duckdb';
-  if (!derived)
-    log(
-      'links are inferred on the embedded DuckDB warehouse only; on ClickHouse the Links page stays empty (everything else works)',
-    );
   const lagging = () =>
     Object.entries(ingest.status().pipelines)
       .filter(([, p]) => p.bytesBehind > 0)
@@ -77,7 +70,7 @@ export async function runServer(
     onChange: (s) =>
       log(
         s.held
-          ? 'processors: this server holds the processor lease and runs flows, health, patterns and the catalog'
+          ? 'processors: this server holds the processor lease and runs flows, health, patterns, the catalog and links'
           : `processors: standing by (the lease is held by ${s.holder ?? 'nobody'})`,
       ),
   });
@@ -104,19 +97,24 @@ export async function runServer(
     gate,
     onError: (e) => log(`catalog: processing failed, will retry: ${String(e)}`),
   });
-  const linkRunner =
-    derived &&
-    startLinkRunner(warehouse, {
-      onError: (e) => log(`links: inference failed, will retry: ${String(e)}`),
-    });
+  const linkRunner = startLinkRunner(warehouse, {
+    gate,
+    onError: (e) => log(`links: inference failed, will retry: ${String(e)}`),
+  });
   const accessConfig = accessSettings(config);
   if (!accessConfig.enabled && !['127.0.0.1', '::1', 'localhost'].includes(opts.host))
     log(
       `warning: access control is off and the server listens on ${opts.host}: anyone who reaches it may do everything (set access.enabled: true and add users with "mortar user add")`,
     );
+  // On ClickHouse users, sessions, tokens and the audit log are in the shared warehouse (every
+  // server sees them); on DuckDB in the SQLite file beside it.
   const access = accessConfig.enabled
-    ? new AccessControl(AccessStore.open(accessStorePath(config)), accessConfig)
+    ? new AccessControl(openAccessBackend(config, warehouse), accessConfig)
     : undefined;
+  if (access && warehouse.dialect === 'clickhouse' && existsSync(accessStorePath(config)))
+    log(
+      `note: ${accessStorePath(config)} is not used with a ClickHouse warehouse: users, sessions, tokens and the audit log are in the warehouse (add the users again with "mortar user add")`,
+    );
   const app = createApp({
     config,
     warehouse,
@@ -153,11 +151,11 @@ export async function runServer(
         await healthRunner?.stop();
         await patternRunner.stop();
         await catalogRunner.stop();
-        if (linkRunner) await linkRunner.stop();
+        await linkRunner.stop();
         // A clean stop hands the processors over at once instead of after the lease's expiry.
         await lease.release();
+        await access?.store.close();
         await warehouse.close();
-        access?.store.close();
       })();
       return stopping;
     },

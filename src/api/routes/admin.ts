@@ -69,11 +69,11 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
     return access;
   };
 
-  app.get('/api/admin/overview', (c) => {
+  app.get('/api/admin/overview', async (c) => {
     const a = need();
     const now = Date.now();
     const body: AdminOverview = {
-      users: a.store.users().map((u) => userInfo(u, now)),
+      users: (await a.store.users()).map((u) => userInfo(u, now)),
       roles: Object.entries(a.roles).map(([name, r]) => ({
         name,
         description: r.description,
@@ -101,11 +101,13 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
     checkPasswordPolicy(password);
     const roles = rolesField(a, b.roles ?? []);
     const attrs = b.attrs === undefined ? {} : attrsField(b.attrs);
-    if (!a.store.addUser({ name, passwordHash: await hashPassword(password), roles, attrs }, Date.now()))
+    if (
+      !(await a.store.addUser({ name, passwordHash: await hashPassword(password), roles, attrs }, Date.now()))
+    )
       throw new UserError('conflict', `user "${name}" exists`, [
         { where: 'body.name', message: name, hint: 'pick another name or edit that user' },
       ]);
-    a.audit({
+    await a.audit({
       actor: actor.user,
       action: 'user_add',
       target: name,
@@ -113,7 +115,7 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
       ip: clientAddress(c),
       detail: { roles, attrs },
     });
-    return c.json(userInfo(a.store.user(name)!, Date.now()), 201);
+    return c.json(userInfo((await a.store.user(name))!, Date.now()), 201);
   });
 
   app.patch('/api/admin/users/:name', async (c) => {
@@ -136,11 +138,11 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
       checkPasswordPolicy(b.password);
       change.passwordHash = await hashPassword(b.password);
     }
-    if (!a.store.updateUser(name, change)) throw new UserError('not_found', `no user "${name}"`);
-    if (change.passwordHash) a.store.resetFailedLogins(name);
+    if (!(await a.store.updateUser(name, change))) throw new UserError('not_found', `no user "${name}"`);
+    if (change.passwordHash) await a.store.resetFailedLogins(name);
     const detail: Record<string, unknown> = { ...b };
     if ('password' in detail) detail.password = '(changed)';
-    a.audit({
+    await a.audit({
       actor: actor.user,
       action: 'user_change',
       target: name,
@@ -148,7 +150,7 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
       ip: clientAddress(c),
       detail,
     });
-    return c.json(userInfo(a.store.user(name)!, Date.now()));
+    return c.json(userInfo((await a.store.user(name))!, Date.now()));
   });
 
   app.post('/api/admin/view-as', async (c) => {
@@ -158,7 +160,7 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
       throw new UserError('forbidden', '"view as" starts from your own signed-in session');
     const b = await jsonBody(c);
     const target = typeof b.user === 'string' ? b.user : '';
-    const s = a.viewAs(actor, target, clientAddress(c));
+    const s = await a.viewAs(actor, target, clientAddress(c));
     const own = getCookie(c, SESSION_COOKIE);
     if (own) setCookie(c, ADMIN_COOKIE, own, { httpOnly: true, sameSite: 'Strict', path: '/' });
     startSession(c, s);
@@ -166,16 +168,16 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
   });
 
   // Ends "view as" and returns to the admin's own session (an /api/auth/ route: the viewed user may lack manage_users).
-  app.post('/api/auth/view-as/stop', (c) => {
+  app.post('/api/auth/view-as/stop', async (c) => {
     const a = need();
     const id = identityOf(c);
     if (!id.viewAsBy) throw new UserError('bad_request', 'not viewing as another user');
     const current = getCookie(c, SESSION_COOKIE);
-    if (current) a.store.deleteSession(current);
+    if (current) await a.store.deleteSession(current);
     const own = getCookie(c, ADMIN_COOKIE);
-    const back = own ? a.sessionIdentity(own) : undefined;
+    const back = own ? await a.sessionIdentity(own) : undefined;
     deleteCookie(c, ADMIN_COOKIE, { path: '/' });
-    a.audit({
+    await a.audit({
       actor: id.viewAsBy,
       action: 'view_as_stop',
       target: id.user,
@@ -195,10 +197,10 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
     return c.json({ user: back.identity.user });
   });
 
-  app.get('/api/audit', (c) => {
+  app.get('/api/audit', async (c) => {
     const a = need();
     const q = c.req.query();
-    const rows = a.store.auditLog({
+    const rows = await a.store.auditLog({
       limit: intParam(q.limit, 'limit', 100, 1, 1000),
       before:
         q.before === undefined ? undefined : intParam(q.before, 'before', 0, 1, Number.MAX_SAFE_INTEGER),
@@ -208,7 +210,7 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
     const body: { rows: AuditRowInfo[] } = {
       rows: rows.map((r) => ({ ...r, detail: r.detail ?? {}, at: new Date(r.at).toISOString() })),
     };
-    a.audit({ actor: identityOf(c).user, action: 'audit_read', outcome: 'ok', ip: clientAddress(c) });
+    await a.audit({ actor: identityOf(c).user, action: 'audit_read', outcome: 'ok', ip: clientAddress(c) });
     return c.json(body);
   });
 }

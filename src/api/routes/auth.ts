@@ -87,7 +87,11 @@ export function tokenRequest(
 
 export function authRoutes(app: Hono, access: AccessControl | undefined): void {
   const enabled = access?.settings.enabled === true;
-  const oidc = enabled && access?.settings.oidc ? new OidcClient(access.settings.oidc) : undefined;
+  // Pending sign-ins live in the access store: on a shared one the callback may reach another server.
+  const oidc =
+    enabled && access?.settings.oidc
+      ? new OidcClient(access.settings.oidc, Date.now, access.store)
+      : undefined;
   const need = (): AccessControl => {
     if (!access || !enabled)
       throw new UserError('bad_request', 'access control is off: there is nothing to sign in to', [
@@ -129,10 +133,10 @@ export function authRoutes(app: Hono, access: AccessControl | undefined): void {
 
   oidcRoutes(app, access, oidc);
 
-  app.post('/api/auth/logout', (c) => {
+  app.post('/api/auth/logout', async (c) => {
     const a = need();
     const cookie = getCookie(c, SESSION_COOKIE);
-    if (cookie) a.logout(cookie, identityOf(c), clientAddress(c));
+    if (cookie) await a.logout(cookie, identityOf(c), clientAddress(c));
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     deleteCookie(c, CSRF_COOKIE, { path: '/' });
     return c.json({ ok: true });
@@ -144,25 +148,25 @@ export function authRoutes(app: Hono, access: AccessControl | undefined): void {
     if (id.kind !== 'user' || id.viewAsBy)
       throw new UserError('forbidden', 'only a signed-in user changes their own password');
     const b = await body(c);
-    const user = a.store.user(id.user);
+    const user = await a.store.user(id.user);
     if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, str(b, 'current')))) {
-      a.audit({ actor: id.user, action: 'password_change', outcome: 'failed', ip: clientAddress(c) });
+      await a.audit({ actor: id.user, action: 'password_change', outcome: 'failed', ip: clientAddress(c) });
       throw new UserError('unauthorized', 'the current password is wrong');
     }
     const next = str(b, 'next');
     checkPasswordPolicy(next);
-    a.store.updateUser(id.user, { passwordHash: await hashPassword(next) });
-    a.audit({ actor: id.user, action: 'password_change', outcome: 'ok', ip: clientAddress(c) });
+    await a.store.updateUser(id.user, { passwordHash: await hashPassword(next) });
+    await a.audit({ actor: id.user, action: 'password_change', outcome: 'ok', ip: clientAddress(c) });
     // Changing the password ended every session, this one too: start a fresh one.
-    const user2 = a.store.user(id.user)!;
-    const s = a.store.createSession(id.user, Date.now(), a.settings.sessionTtlMs);
+    const user2 = (await a.store.user(id.user))!;
+    const s = await a.store.createSession(id.user, Date.now(), a.settings.sessionTtlMs);
     startSession(c, { identity: a.identityOf(user2), ...s });
     return c.json(me(a.identityOf(user2), true));
   });
 
-  app.get('/api/auth/tokens', (c) => {
+  app.get('/api/auth/tokens', async (c) => {
     const a = need();
-    return c.json({ tokens: a.store.tokens(identityOf(c).user).map(tokenInfo) });
+    return c.json({ tokens: (await a.store.tokens(identityOf(c).user)).map(tokenInfo) });
   });
 
   app.post('/api/auth/tokens', async (c) => {
@@ -177,8 +181,8 @@ export function authRoutes(app: Hono, access: AccessControl | undefined): void {
         'forbidden',
         `a token cannot have permissions its user lacks: ${missing.join(', ')}`,
       );
-    const t = a.store.createToken({ user: id.user, ...req }, Date.now());
-    a.audit({
+    const t = await a.store.createToken({ user: id.user, ...req }, Date.now());
+    await a.audit({
       actor: id.user,
       action: 'token_create',
       target: t.id,
@@ -186,17 +190,17 @@ export function authRoutes(app: Hono, access: AccessControl | undefined): void {
       ip: clientAddress(c),
       detail: { name: req.name, permissions: req.permissions },
     });
-    const info = a.store.tokens(id.user).find((x) => x.id === t.id)!;
+    const info = (await a.store.tokens(id.user)).find((x) => x.id === t.id)!;
     const res: NewTokenResponse = { token: t.token, info: tokenInfo(info) };
     return c.json(res, 201);
   });
 
-  app.delete('/api/auth/tokens/:id', (c) => {
+  app.delete('/api/auth/tokens/:id', async (c) => {
     const a = need();
     const id = identityOf(c);
-    if (!a.store.revokeToken(c.req.param('id'), Date.now(), id.user))
+    if (!(await a.store.revokeToken(c.req.param('id'), Date.now(), id.user)))
       throw new UserError('not_found', `no active token "${c.req.param('id')}" of yours`);
-    a.audit({
+    await a.audit({
       actor: id.user,
       action: 'token_revoke',
       target: c.req.param('id'),

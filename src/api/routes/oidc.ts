@@ -50,7 +50,7 @@ export function oidcRoutes(app: Hono, access: AccessControl | undefined, oidc: O
       return c.redirect(url, 302);
     } catch (e) {
       if (!(e instanceof OidcFailure)) throw e;
-      a.audit({
+      await a.audit({
         actor: '(oidc)',
         action: 'login',
         outcome: 'failed',
@@ -67,14 +67,14 @@ export function oidcRoutes(app: Hono, access: AccessControl | undefined, oidc: O
     const cookieState = getCookie(c, OIDC_COOKIE);
     deleteCookie(c, OIDC_COOKIE, { path: COOKIE_PATH });
     try {
-      a.countAttempt(ip, '(oidc)');
+      await a.countAttempt(ip, '(oidc)');
       const claims = await o.finish(c.req.query(), cookieState);
-      startSession(c, a.oidcLogin(claims, ip));
+      startSession(c, await a.oidcLogin(claims, ip));
       return c.redirect('/', 302);
     } catch (e) {
       if (e instanceof UserError && e.code === 'rate_limited') return refused(c, e.message); // audited by the limiter
       if (!(e instanceof OidcFailure)) throw e;
-      a.audit({
+      await a.audit({
         actor: e.user ?? '(oidc)',
         action: 'login',
         // denied: the provider vouched for the person but Mortar gives them no access; failed: the flow broke

@@ -26,7 +26,12 @@ export interface ReportRouteDeps {
   /** Who asks (the access gate's identity); every data path is secured for it. */
   identity: (c: Context) => Identity;
   /** Records report runs, exports and edits in the audit log (absent: not audited, single-user mode). */
-  audit?: (c: Context, action: string, target: string, detail?: Record<string, unknown>) => void;
+  audit?: (
+    c: Context,
+    action: string,
+    target: string,
+    detail?: Record<string, unknown>,
+  ) => Promise<void> | undefined;
 }
 
 const MAX_YAML = 256 * 1024;
@@ -162,7 +167,7 @@ export function reportRoutes(app: Hono, deps: ReportRouteDeps): void {
 
   app.get('/api/reports/:id/run', async (c) => {
     const def = await catalog.get(c.req.param('id'));
-    audit(c, 'report_run', def.id);
+    await audit(c, 'report_run', def.id);
     return c.json(
       await runReport(warehouse, def, catalog.dataset(def), runRequest(c), who(c), { signal: signal(c) }),
     );
@@ -170,7 +175,7 @@ export function reportRoutes(app: Hono, deps: ReportRouteDeps): void {
 
   app.get('/api/reports/:id/export.csv', async (c) => {
     const def = await catalog.get(c.req.param('id'));
-    audit(c, 'export_csv', def.id);
+    await audit(c, 'export_csv', def.id);
     const r = await runAll(warehouse, def, catalog.dataset(def), runRequest(c), who(c), {
       signal: signal(c),
     });
@@ -183,7 +188,7 @@ export function reportRoutes(app: Hono, deps: ReportRouteDeps): void {
 
   app.get('/api/reports/:id/export.parquet', async (c) => {
     const def = await catalog.get(c.req.param('id'));
-    audit(c, 'export_parquet', def.id);
+    await audit(c, 'export_parquet', def.id);
     const r = await runAll(warehouse, def, catalog.dataset(def), runRequest(c), who(c), {
       signal: signal(c),
     });

@@ -1,15 +1,19 @@
 // `mortar user add|passwd|disable|enable|list|token|revoke`: manages the users of an installation
-// in its access store. Works while a server runs (the store is SQLite in WAL mode). Every change is
-// written to the audit log with the actor `cli:<login name>`.
+// in its access store. Works while a server runs: the store is SQLite in WAL mode beside an
+// embedded DuckDB, or the ClickHouse warehouse itself, where every server sees the change at once.
+// Every change is written to the audit log with the actor `cli:<login name>`.
 import { userInfo as osUser } from 'node:os';
 import { createInterface } from 'node:readline';
+import type { AccessBackend } from '../../access/access-backend.ts';
+import { openAccessBackend } from '../../access/open-access.ts';
 import { checkPasswordPolicy, hashPassword } from '../../access/password.ts';
 import { roleTable } from '../../access/roles.ts';
-import { accessSettings, accessStorePath } from '../../access/settings.ts';
-import { AccessStore } from '../../access/store.ts';
+import { accessSettings } from '../../access/settings.ts';
 import { tokenRequest } from '../../api/routes/auth.ts';
 import { loadConfig } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
+import { openWarehouse, warehouseOptionsFor } from '../../warehouse/open.ts';
+import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar user <action> [options] -c FILE
@@ -89,7 +93,17 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig(values.config as string);
   const settings = accessSettings(config);
   const roles = roleTable(settings.roles);
-  const store = AccessStore.open(accessStorePath(config));
+  // A ClickHouse warehouse holds the access records; an embedded DuckDB (locked by a running
+  // server) is not opened: its access store is the SQLite file beside it.
+  const warehouse: Warehouse | undefined =
+    config.warehouse.type === 'clickhouse' ? await openWarehouse(warehouseOptionsFor(config)) : undefined;
+  let store: AccessBackend;
+  try {
+    store = openAccessBackend(config, warehouse);
+  } catch (e) {
+    await warehouse?.close();
+    throw e;
+  }
   const actor = `cli:${osUser().username}`;
   const audit = (action: string, target: string, detail?: Record<string, unknown>) =>
     store.audit({ at: now, actor, action, target, outcome: 'ok', detail });
@@ -112,8 +126,8 @@ export async function run(argv: string[]): Promise<number> {
       ]);
     return rs;
   };
-  const mustExist = (name: string) => {
-    if (!store.user(name))
+  const mustExist = async (name: string) => {
+    if (!(await store.user(name)))
       throw new UserError('not_found', `no user "${name}"`, [
         { where: name, message: 'unknown', hint: 'mortar user list' },
       ]);
@@ -134,7 +148,7 @@ export async function run(argv: string[]): Promise<number> {
           if (!m) throw new UserError('bad_request', `--attr takes KEY=VALUE, not "${a}"`);
           attrs[m[1]!] = m[2]!;
         }
-        if (store.user(name))
+        if (await store.user(name))
           throw new UserError('conflict', `user "${name}" exists`, [
             {
               where: name,
@@ -167,8 +181,8 @@ export async function run(argv: string[]): Promise<number> {
           checkPasswordPolicy(password);
           passwordHash = await hashPassword(password);
         }
-        store.addUser({ name, passwordHash, roles: rs, attrs }, now);
-        audit('user_add', name, {
+        await store.addUser({ name, passwordHash, roles: rs, attrs }, now);
+        await audit('user_add', name, {
           roles: rs,
           attrs,
           ...(noPassword ? { password: '(none: oidc only)' } : {}),
@@ -184,35 +198,35 @@ export async function run(argv: string[]): Promise<number> {
       }
       case 'passwd': {
         const name = needName();
-        mustExist(name);
+        await mustExist(name);
         const password = await readPassword(v['password-stdin'] === true);
         checkPasswordPolicy(password);
-        store.updateUser(name, { passwordHash: await hashPassword(password) });
-        store.resetFailedLogins(name);
-        audit('user_change', name, { password: '(changed)' });
+        await store.updateUser(name, { passwordHash: await hashPassword(password) });
+        await store.resetFailedLogins(name);
+        await audit('user_change', name, { password: '(changed)' });
         console.log(`password of ${name} changed; their sessions ended`);
         return 0;
       }
       case 'disable':
       case 'enable': {
         const name = needName();
-        mustExist(name);
-        store.updateUser(name, { disabled: action === 'disable' });
-        audit('user_change', name, { disabled: action === 'disable' });
+        await mustExist(name);
+        await store.updateUser(name, { disabled: action === 'disable' });
+        await audit('user_change', name, { disabled: action === 'disable' });
         console.log(`${name} ${action}d`);
         return 0;
       }
       case 'roles': {
         const name = needName();
-        mustExist(name);
+        await mustExist(name);
         const rs = checkRoles(list('role'));
-        store.updateUser(name, { roles: rs });
-        audit('user_change', name, { roles: rs });
+        await store.updateUser(name, { roles: rs });
+        await audit('user_change', name, { roles: rs });
         console.log(`${name}: ${rs.join(', ')}`);
         return 0;
       }
       case 'list': {
-        for (const u of store.users())
+        for (const u of await store.users())
           console.log(
             `${u.name}\t${u.roles.join(',')}\t${
               Object.entries(u.attrs)
@@ -224,10 +238,10 @@ export async function run(argv: string[]): Promise<number> {
       }
       case 'token': {
         const name = needName();
-        mustExist(name);
+        await mustExist(name);
         const req = tokenRequest({ name: v.name, permissions: list('permission'), expires: v.expires }, now);
-        const t = store.createToken({ user: name, ...req }, now);
-        audit('token_create', t.id, { user: name, name: req.name, permissions: req.permissions });
+        const t = await store.createToken({ user: name, ...req }, now);
+        await audit('token_create', t.id, { user: name, name: req.name, permissions: req.permissions });
         console.error(
           `token ${t.id} for ${name} (${req.permissions.join(', ')})${req.expiresAt ? `, expires ${new Date(req.expiresAt).toISOString()}` : ''}; shown once:`,
         );
@@ -236,8 +250,8 @@ export async function run(argv: string[]): Promise<number> {
       }
       case 'revoke': {
         const id = needName();
-        if (!store.revokeToken(id, now)) throw new UserError('not_found', `no active token "${id}"`);
-        audit('token_revoke', id);
+        if (!(await store.revokeToken(id, now))) throw new UserError('not_found', `no active token "${id}"`);
+        await audit('token_revoke', id);
         console.log(`token ${id} revoked`);
         return 0;
       }
@@ -245,6 +259,7 @@ export async function run(argv: string[]): Promise<number> {
         throw new UserError('bad_request', `unknown action "${action}"\n\n${HELP}`);
     }
   } finally {
-    store.close();
+    await store.close();
+    await warehouse?.close();
   }
 }

@@ -54,12 +54,6 @@ export function hash01(d: Dialect, v: SqlNode): Sql {
   return sql`(cast(hash(${v}) as double) / 18446744073709551616.0)`;
 }
 
-/** Aggregate: the most frequent value of `v` in the group. */
-export function modeOf(d: Dialect, v: SqlNode): Sql {
-  if (d.name !== 'duckdb') unsupported(d);
-  return sql`mode(${v})`;
-}
-
 export interface FieldRowsOptions {
   /** Predicate over the events table (alias `e`) choosing the rows to unpivot. */
   where: Sql;

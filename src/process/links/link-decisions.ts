@@ -6,6 +6,8 @@ import { stringify } from 'yaml';
 import type { Config } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
 import { nowUs, usToIso } from '../../events/time.ts';
+import { LINK_DERIVED } from '../../warehouse/clickhouse/derivedSchema.ts';
+import { nextVersion } from '../../warehouse/clickhouse/derivedTables.ts';
 import { hasTable } from '../../warehouse/hasTable.ts';
 import { sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
@@ -71,6 +73,8 @@ async function tablesReady(warehouse: Warehouse): Promise<boolean> {
   return hasTable(warehouse, 'link_decisions');
 }
 
+const DECISION_COLUMNS = LINK_DERIVED.find((t) => t.name === 'link_decisions')!.columns.map(([n]) => n);
+
 const bare = (field: string) => field.replace(/^(keys|attrs)\./, '');
 
 /** The configuration that makes an accepted link permanent. */
@@ -118,7 +122,9 @@ export async function readLinks(
     sql`select * from link_candidates order by confidence desc, from_subsystem, to_subsystem`,
   );
   const decisions = new Map(
-    (await warehouse.query(sql`select * from link_decisions`)).map((r) => [String(r.id), r]),
+    (await warehouse.query(sql`select * from link_decisions order by from_subsystem, to_subsystem, id`)).map(
+      (r) => [String(r.id), r],
+    ),
   );
   const declared = new Set(config.edges.map((e) => `${e.from}>${e.to}`));
   // A shared value is shown when both sides may show it; masked on either side, it shows masked
@@ -239,11 +245,30 @@ export async function decideLink(
   }
   const fromField = chosen?.fromField ?? c.decidedKey?.split(' → ')[0] ?? '';
   const toField = chosen?.toField ?? c.decidedKey?.split(' → ')[1] ?? '';
-  await warehouse.execute([
-    sql`delete from link_decisions where id = ${id}`,
-    sql`insert into link_decisions values (${id}, ${c.from}, ${c.to}, ${fromField}, ${toField},
-      ${chosen?.fromType ?? ''}, ${chosen?.toType ?? ''}, ${decision}, ${nowUs()}, ${viewer.user})`,
-  ]);
+  const row = [
+    id,
+    c.from,
+    c.to,
+    fromField,
+    toField,
+    chosen?.fromType ?? '',
+    chosen?.toType ?? '',
+    decision,
+    nowUs(),
+    viewer.user,
+  ];
+  // On ClickHouse the decisions are a log behind a view (derivedTables.ts): a new version per decision.
+  await warehouse.execute(
+    warehouse.dialect === 'clickhouse'
+      ? [
+          sql`insert into link_decisions_log (${sql.join(DECISION_COLUMNS.map((n) => sql.id(n)))}, _version, _deleted)
+            values (${sql.list(row)}, ${nextVersion()}, 0)`,
+        ]
+      : [
+          sql`delete from link_decisions where id = ${id}`,
+          sql`insert into link_decisions values (${sql.list(row)})`,
+        ],
+  );
   const after = await readLinks(warehouse, config, viewer);
   return after.candidates.find((x) => x.id === id)!;
 }
@@ -251,13 +276,19 @@ export async function decideLink(
 /** Accepted links: declared edges that are also observed through shared identifiers. */
 export async function acceptedLinks(warehouse: Warehouse): Promise<AcceptedLink[]> {
   if (!(await tablesReady(warehouse))) return [];
+  // Two reads joined here: the same on every engine (18.16 takes no condition but equality in ON).
   const rows = await warehouse.query(
-    sql`select d.from_subsystem, d.to_subsystem, d.from_field, d.to_field, d.decided_us, c.body, c.window_to_us
-      from link_decisions as d left join link_candidates as c on c.id = d.id and c.kind = 'edge'
-      where d.decision = 'accepted' order by d.from_subsystem, d.to_subsystem`,
+    sql`select from_subsystem, to_subsystem, from_field, to_field, decided_us, id from link_decisions
+      where decision = 'accepted' order by from_subsystem, to_subsystem`,
+  );
+  const edges = new Map(
+    (await warehouse.query(sql`select id, body, window_to_us from link_candidates where kind = 'edge'`)).map(
+      (r) => [String(r.id), r],
+    ),
   );
   return rows.map((r) => {
-    const keys = r.body === null ? [] : (JSON.parse(String(r.body)) as { keys: LinkKeyEvidence[] }).keys;
+    const c = edges.get(String(r.id));
+    const keys = c ? (JSON.parse(String(c.body)) as { keys: LinkKeyEvidence[] }).keys : [];
     const key = keys.find((k) => k.fromField === r.from_field && k.toField === r.to_field) ?? keys[0];
     return {
       from: String(r.from_subsystem),
@@ -268,7 +299,7 @@ export async function acceptedLinks(warehouse: Warehouse): Promise<AcceptedLink[
       shared: key?.shared ?? 0,
       p50Ms: key?.delayMs.p50,
       p95Ms: key?.delayMs.p95,
-      windowToUs: r.window_to_us === null ? undefined : Number(r.window_to_us),
+      windowToUs: c ? Number(c.window_to_us) : undefined,
     };
   });
 }

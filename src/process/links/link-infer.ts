@@ -83,6 +83,19 @@ export interface InferInput {
   examples: Map<string, { value: string; ta: number; tb: number }[]>;
 }
 
+/** The most frequent type per pair from rows of (sa, fa, sb, fb, `column`, c); ties go to the smaller name. */
+export function modesByPair(rows: readonly Record<string, unknown>[], column: string): Map<string, string> {
+  const best = new Map<string, { v: string; c: number }>();
+  for (const r of rows) {
+    const k = pairKey({ sa: String(r.sa), fa: String(r.fa), sb: String(r.sb), fb: String(r.fb) });
+    const v = String(r[column] ?? '');
+    const c = Number(r.c);
+    const b = best.get(k);
+    if (!b || c > b.c || (c === b.c && textOrder(v, b.v) < 0)) best.set(k, { v, c });
+  }
+  return new Map([...best].map(([k, b]) => [k, b.v]));
+}
+
 export const pairKey = (p: { sa: string; fa: string; sb: string; fb: string }) =>
   JSON.stringify([p.sa, p.fa, p.sb, p.fb]);
 export const fieldCountKey = (subsystem: string, field: string) => JSON.stringify([subsystem, field]);
@@ -131,7 +144,10 @@ function judge(p: PairStats, input: InferInput): Judged | undefined {
 }
 
 export function inferLinks(input: InferInput): { edges: InferredEdge[]; explained: ExplainedLink[] } {
-  const judged = input.pairs.map((p) => judge(p, input)).filter((j): j is Judged => j !== undefined);
+  const judged = input.pairs
+    .map((p) => judge(p, input))
+    .filter((j): j is Judged => j !== undefined)
+    .sort((x, y) => textOrder(x.p.sa, y.p.sa) || textOrder(x.p.sb, y.p.sb) || byFields(x.p, y.p));
   // One relation per subsystem pair; its best key (most shared values) decides the direction.
   const bySubsystems = new Map<string, Judged[]>();
   for (const j of judged) {
@@ -139,12 +155,18 @@ export function inferLinks(input: InferInput): { edges: InferredEdge[]; explaine
     bySubsystems.set(k, [...(bySubsystems.get(k) ?? []), j]);
   }
   const relations = [...bySubsystems.values()].map((list) => {
-    list.sort((x, y) => y.p.shared - x.p.shared || keyRank(x) - keyRank(y));
+    list.sort((x, y) => y.p.shared - x.p.shared || keyRank(x) - keyRank(y) || byFields(x.p, y.p));
     const best = list[0]!;
     const from = best.forward ? best.p.sa : best.p.sb;
     const to = best.forward ? best.p.sb : best.p.sa;
     const keys = list.filter((j) => j.forward === best.forward).map((j) => j.evidence);
-    keys.sort((x, y) => y.confidence - x.confidence || rank(x.fromField) - rank(y.fromField));
+    keys.sort(
+      (x, y) =>
+        y.confidence - x.confidence ||
+        rank(x.fromField) - rank(y.fromField) ||
+        textOrder(x.fromField, y.fromField) ||
+        textOrder(x.toField, y.toField),
+    );
     return { from, to, best, keys, directed: best.directed };
   });
   const directed = new Set(relations.filter((r) => r.directed).map((r) => `${r.from}>${r.to}`));
@@ -187,6 +209,10 @@ export function inferLinks(input: InferInput): { edges: InferredEdge[]; explaine
   edges.sort((a, b) => b.confidence - a.confidence || `${a.from}>${a.to}`.localeCompare(`${b.from}>${b.to}`));
   return { edges, explained };
 }
+
+/** Ties go by field names, so the answer never depends on the order the engine returned pairs in. */
+const textOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byFields = (a: PairStats, b: PairStats) => textOrder(a.fa, b.fa) || textOrder(a.fb, b.fb);
 
 /** Declared correlation keys first, then attributes. */
 const rank = (field: string) => (field.startsWith('keys.') ? 0 : 1);

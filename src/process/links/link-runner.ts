@@ -29,6 +29,8 @@ export function startLinkRunner(
     alignUs?: number;
     onError?: (e: unknown) => void;
     enabled?: boolean;
+    /** Asked before each run: false skips it (another server holds the processor lease). */
+    gate?: () => Promise<boolean>;
   } = {},
 ): LinkRunner {
   const stats: LinkRunnerStats = { runs: 0, failures: 0 };
@@ -52,6 +54,7 @@ export function startLinkRunner(
     stats,
     onError: opts.onError,
     enabled: opts.enabled,
+    gate: opts.gate,
   });
   // A first run soon after start, so a fresh demo shows candidates before the first full interval.
   const first =

@@ -6,7 +6,7 @@
 // text, not a timestamp, not a float). The queries below then compare value sets pairwise.
 import type { Dialect } from '../../warehouse/dialect.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
-import { fieldRowsSql, hash01, isNumberSql, modeOf, valueClassSql } from '../catalog/catalog-dialect.ts';
+import { fieldRowsSql, hash01, isNumberSql, valueClassSql } from '../catalog/catalog-dialect.ts';
 
 export const LINK_VALUES = sql.id('link_values');
 
@@ -35,7 +35,7 @@ export function linkValuesSql(d: Dialect, w: LinkWindow): Sql {
   });
   return sql`create or replace table ${LINK_VALUES} as
     with g as (
-      select subsystem, field, value, jtype, min(ts_us) as t, ${d.argMin(id('type'), id('ts_us'))} as ty, count(*) as n
+      select subsystem, field, value, jtype, min(ts_us) as t, ${d.argMin(id('type'), sql`(ts_us, type)`)} as ty, count(*) as n
       from (${fr}) as r where value is not null and value <> '' group by subsystem, field, value, jtype
     ), c as (
       select *, coalesce(${valueClassSql(d, id('value'), id('jtype'))} in (${sql.list(ID_CLASSES)}), false) as idl,
@@ -47,7 +47,7 @@ export function linkValuesSql(d: Dialect, w: LinkWindow): Sql {
         and sum(case when num then 1 else 0 end) = 0
         and sum(case when idl then 1 else 0 end) >= ${ID_RULES.idShare} * count(*)
     )
-    select c.subsystem, c.field, c.value, min(c.t) as t, ${d.argMin(id('c', 'ty'), id('c', 't'))} as ty, sum(c.n) as n
+    select c.subsystem, c.field, c.value, min(c.t) as t, ${d.argMin(id('c', 'ty'), sql`(c.t, c.ty)`)} as ty, sum(c.n) as n
     from c join ff on c.subsystem = ff.subsystem and c.field = ff.field
     group by c.subsystem, c.field, c.value`;
 }
@@ -56,7 +56,11 @@ const PAIRS = sql`select a.subsystem as sa, a.field as fa, b.subsystem as sb, b.
     a.t as ta, b.t as tb, a.ty as tya, b.ty as tyb
   from ${LINK_VALUES} as a join ${LINK_VALUES} as b on a.value = b.value and a.subsystem < b.subsystem`;
 
-/** Query: per pair of (subsystem, field) sharing values: counts, order and delays. */
+/**
+ * Query: per pair of (subsystem, field) sharing values: counts, order and delays. (The type a
+ * side's values most often first appear in comes from typeCountsSql: DuckDB's mode() breaks ties
+ * by scan order.) A value's first type at one instant is the smaller name, on every engine.
+ */
 export function pairStatsSql(d: Dialect, alignUs: number): Sql {
   const aligned = sql`abs(tb - ta) <= ${alignUs}`;
   const delay = sql`case when ${aligned} then tb - ta end`;
@@ -64,9 +68,13 @@ export function pairStatsSql(d: Dialect, alignUs: number): Sql {
       sum(case when ${aligned} then 1 else 0 end) as aligned,
       sum(case when ${aligned} and ta < tb then 1 else 0 end) as a_first,
       sum(case when ${aligned} and tb < ta then 1 else 0 end) as b_first,
-      ${d.quantile(delay, 0.5)} as p50, ${d.quantile(delay, 0.05)} as p05, ${d.quantile(delay, 0.95)} as p95,
-      ${modeOf(d, id('tya'))} as tya, ${modeOf(d, id('tyb'))} as tyb
+      ${d.quantile(delay, 0.5)} as p50, ${d.quantile(delay, 0.05)} as p05, ${d.quantile(delay, 0.95)} as p95
     from (${PAIRS}) as p group by sa, fa, sb, fb`;
+}
+
+/** Query: per pair, how often each event type holds one side's first appearance (modesByPair picks). */
+export function typeCountsSql(side: 'tya' | 'tyb'): Sql {
+  return sql`select sa, fa, sb, fb, ${id(side)}, count(*) as c from (${PAIRS}) as p group by sa, fa, sb, fb, ${id(side)}`;
 }
 
 /** Query: distinct values and occurrences per id-like field. */

@@ -1,7 +1,8 @@
 // The tables of link inference: `link_candidates` is derived (replaced by every run: the edges
 // proposed from the latest window and the links explained away, with their evidence as JSON);
 // `link_decisions` is not derived but user data: what someone accepted or dismissed, kept across
-// runs and restarts (an accepted edge stays even when its traffic pauses).
+// runs and restarts (an accepted edge stays even when its traffic pauses). These are DuckDB's;
+// ClickHouse's are logs behind views made by its migrations (warehouse/clickhouse/derivedSchema.ts).
 import { sql } from '../../warehouse/sql.ts';
 
 export const LINK_TABLES = [

@@ -260,3 +260,40 @@ export const CATALOG_DERIVED: readonly DerivedTable[] = [
     key: ['seq'],
   },
 ];
+
+// Link inference (process/links/link-tables.ts). Candidates are replaced by every run (one row
+// per subsystem pair's relation, keyed by its id); decisions are user data, one live row per
+// relation id (a new decision is a new version), kept across runs.
+export const LINK_DERIVED: readonly DerivedTable[] = [
+  {
+    name: 'link_candidates',
+    columns: [
+      ['id', S],
+      ['from_subsystem', S],
+      ['to_subsystem', S],
+      ['kind', S],
+      ['confidence', F64],
+      ['body', S],
+      ['window_from_us', I64],
+      ['window_to_us', I64],
+      ['computed_us', I64],
+    ],
+    key: ['id'],
+  },
+  {
+    name: 'link_decisions',
+    columns: [
+      ['id', S],
+      ['from_subsystem', S],
+      ['to_subsystem', S],
+      ['from_field', S],
+      ['to_field', S],
+      ['from_type', S],
+      ['to_type', S],
+      ['decision', S],
+      ['decided_us', I64],
+      ['decided_by', S],
+    ],
+    key: ['id'],
+  },
+];

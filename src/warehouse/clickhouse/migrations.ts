@@ -19,7 +19,14 @@
 // and the local ReplacingMergeTree can collapse it.
 import type { Migration } from '../migrate.ts';
 import { type Sql, sql } from '../sql.ts';
-import { CATALOG_DERIVED, FLOW_DERIVED, HEALTH_DERIVED, PATTERN_DERIVED } from './derivedSchema.ts';
+import { accessTablesDdl } from './accessSchema.ts';
+import {
+  CATALOG_DERIVED,
+  FLOW_DERIVED,
+  HEALTH_DERIVED,
+  LINK_DERIVED,
+  PATTERN_DERIVED,
+} from './derivedSchema.ts';
 import { derivedTableDdl } from './derivedTables.ts';
 import { LEASE_DERIVED } from './leaseSchema.ts';
 
@@ -123,6 +130,16 @@ export function clickhouseMigrations(layout: ClickHouseLayout): readonly Migrati
       version: 6,
       name: 'catalog types, fields, value sketch, rates, drift, state and journal (derived, as logs behind views)',
       statements: CATALOG_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
+    },
+    {
+      version: 7,
+      name: 'access store: users, sessions, tokens, login failures, pending OIDC sign-ins, audit log',
+      statements: accessTablesDdl(layout),
+    },
+    {
+      version: 8,
+      name: 'link candidates and decisions (as logs behind views)',
+      statements: LINK_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
     },
   ]);
 }
