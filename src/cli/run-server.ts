@@ -1,11 +1,11 @@
 // The long-running part shared by `serve` and `demo`: warehouse + ingest + HTTP server, with a
 // clean shutdown on SIGINT/SIGTERM (stop reading, commit what was read, close the warehouse).
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { AccessControl } from '../access/access-control.ts';
 import { openAccessBackend } from '../access/open-access.ts';
 import { accessSettings, accessStorePath } from '../access/settings.ts';
+import { usersLeftBehind } from '../access/users-left-behind.ts';
 import { LiveTotals } from '../api/live.ts';
 import { createApp } from '../api/server.ts';
 import { type Config, loadConfig } from '../config/load.ts';
@@ -111,10 +111,16 @@ export async function runServer(
   const access = accessConfig.enabled
     ? new AccessControl(openAccessBackend(config, warehouse), accessConfig)
     : undefined;
-  if (access && warehouse.dialect === 'clickhouse' && existsSync(accessStorePath(config)))
-    log(
-      `note: ${accessStorePath(config)} is not used with a ClickHouse warehouse: users, sessions, tokens and the audit log are in the warehouse (add the users again with "mortar user add")`,
-    );
+  // The SQLite file of an embedded installation is not used here; `mortar migrate` moves its
+  // users. Only users it holds that the warehouse lacks are worth a note (a switch without migrate).
+  if (access && warehouse.dialect === 'clickhouse') {
+    const storePath = accessStorePath(config);
+    const left = await usersLeftBehind(storePath, access.store).catch(() => []);
+    if (left.length > 0)
+      log(
+        `note: ${left.length} users of ${storePath} are not in the ClickHouse warehouse (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', ...' : ''}): move them with "mortar migrate" run with the DuckDB configuration, or add them with "mortar user add"`,
+      );
+  }
   const app = createApp({
     config,
     warehouse,

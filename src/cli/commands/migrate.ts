@@ -1,12 +1,18 @@
 // `mortar migrate -c FILE --to clickhouse://host:port/db[?cluster=c&shards=h:p,h:p]`: moves an
 // embedded (DuckDB) installation to ClickHouse: events, dead letters and read positions, in
-// batches with a progress bar. Re-running after an interruption continues where the target stands
-// and stores nothing twice (see warehouse/copy/copyWarehouse.ts). Ends with the row counts of both
-// sides and the `warehouse:` block to put in the configuration.
+// batches with a progress bar, then the access records of the SQLite file beside it (users,
+// tokens, audit log) and the link decisions. Re-running after an interruption continues where the
+// target stands and stores nothing twice (see warehouse/copy/copyWarehouse.ts, copyAccess.ts,
+// copyLinkDecisions.ts). Ends with the counts of both sides, one audit entry recording the move,
+// and the `warehouse:` block to put in the configuration.
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { accessStorePath } from '../../access/settings.ts';
 import { loadConfig } from '../../config/load.ts';
 import { UserError } from '../../events/errors.ts';
 import { parseClickHouseTarget, warehouseYaml } from '../../warehouse/copy/clickhouseTarget.ts';
+import { copyAccess, type MovedCount, recordMigration } from '../../warehouse/copy/copyAccess.ts';
+import { copyLinkDecisions } from '../../warehouse/copy/copyLinkDecisions.ts';
 import { type CopyProgress, copyWarehouse, tablesNotCopied } from '../../warehouse/copy/copyWarehouse.ts';
 import { openWarehouse, warehouseOptionsFor } from '../../warehouse/open.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
@@ -14,9 +20,10 @@ import { intFlag, parseFlags } from '../args.ts';
 
 const HELP = `usage: mortar migrate -c FILE --to URL [--password-env VAR] [--batch N] [--data DIR]
 
-Copies the configuration's embedded DuckDB warehouse (events, dead letters, read positions) to
-ClickHouse. Stop Mortar first (the DuckDB file is locked while it runs). Safe to re-run: an
-interrupted migration continues and never stores a row twice.
+Copies the configuration's embedded DuckDB warehouse (events, dead letters, read positions), the
+access records beside it (users, API tokens, audit log) and the accept/dismiss decisions of the
+Links page to ClickHouse. Stop Mortar first (the DuckDB file is locked while it runs). Safe to
+re-run: an interrupted migration continues and never stores a row twice.
 
   --to URL            clickhouse://host:8123/mortar (the HTTP port; http:// and https:// work too)
                       a cluster: clickhouse://ch-1:8123/mortar?cluster=NAME&shards=ch-1:8123,ch-2:8123
@@ -24,8 +31,9 @@ interrupted migration continues and never stores a row twice.
   --password-env VAR  the environment variable holding the ClickHouse password
   --batch N           rows per batch (default 5000)
 
-Derived tables (flows, health, catalog, patterns, links) are not copied: processing rebuilds them
-from the events. Saved reports and views are not copied yet (ClickHouse has no table for them).`;
+Derived tables (flows, health, catalog, patterns, link candidates) are not copied: processing
+rebuilds them from the events. Sessions are not copied (users sign in again). Saved reports and
+views are not copied yet (ClickHouse has no table for them).`;
 
 const LABEL: Record<CopyProgress['table'], string> = {
   events: 'events',
@@ -119,6 +127,26 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (result.positionsKept > 0)
       console.log(`  ${result.positionsKept} positions in ClickHouse were further along and kept`);
+
+    const storePath = accessStorePath(config);
+    const access = await copyAccess(storePath, target);
+    const decisions = await copyLinkDecisions(source, target);
+    const moved = (label: string, c: MovedCount) =>
+      console.log(
+        `  ${label.padEnd(18)} ${String(c.source).padStart(10)} ${String(c.copied).padStart(10)} ${String(c.kept).padStart(14)}`,
+      );
+    console.log(
+      `\nmoved${access ? ` (access records from ${storePath})` : ''}\n  ${'records'.padEnd(18)} ${'source'.padStart(10)} ${'copied now'.padStart(10)} ${'already there'.padStart(14)}`,
+    );
+    if (access) {
+      moved('users', access.users);
+      moved('api tokens', access.tokens);
+      moved('audit entries', access.audit);
+    }
+    moved('link decisions', decisions);
+    if (!access) console.log(`  no access store at ${storePath}: no users, tokens or audit log to move`);
+    else if (access.sessionsLeft > 0)
+      console.log(`  ${access.sessionsLeft} sessions not copied: users sign in again after the move`);
     const derived = skipped.filter((s) => !s.table.startsWith('report_'));
     const saved = skipped.filter((s) => s.table.startsWith('report_'));
     console.log(
@@ -139,6 +167,28 @@ export async function run(argv: string[]): Promise<number> {
       console.log('run migrate again (it only adds what is missing), or migrate into an empty database');
       return 1;
     }
+    const at = Date.now();
+    const recorded = await recordMigration(target, {
+      actor: `cli:${userInfo().username}`,
+      source: sourceOptions.path,
+      at,
+      throughSeq: access?.throughSeq ?? 0,
+      afterSeq: access?.lastTargetSeq ?? 0,
+      detail: {
+        to: `${targetOptions.url} database ${targetOptions.database}`,
+        events: result.counts[0]!.source,
+        dead_letters: result.counts[1]!.source,
+        users: access?.users.source ?? 0,
+        tokens: access?.tokens.source ?? 0,
+        audit_entries: access?.audit.source ?? 0,
+        link_decisions: decisions.source,
+      },
+    });
+    console.log(
+      recorded
+        ? '\nthe audit log records this migration (action "migrate")'
+        : '\nthe audit log already records this migration',
+    );
     console.log(`\ndone. Replace the warehouse block of ${values.config} with:\n`);
     console.log(warehouseYaml(targetOptions, passwordEnv));
     console.log('\nthen restart Mortar; ingest continues from the copied read positions.');

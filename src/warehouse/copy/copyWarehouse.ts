@@ -5,7 +5,8 @@
 // only what is missing. Positions go last, so a target that has positions has all the rows read
 // before them. Rows are read in windows of time (copyByTime), which keeps both the source's reads
 // and each batch's replay-guard lookup in the target to a narrow range. Derived tables are not
-// copied: processing rebuilds them from the events.
+// copied: processing rebuilds them from the events. The access records and link decisions have
+// their own copies (copyAccess.ts, copyLinkDecisions.ts).
 import type { DeadLetter, MortarEvent } from '../../events/event.ts';
 import type { SourcePosition } from '../../sources/source.ts';
 import type { Row } from '../engine.ts';
@@ -200,7 +201,8 @@ export async function tablesNotCopied(source: Warehouse): Promise<{ table: strin
   const rows = await source.query(
     sql`select table_name from information_schema.tables where table_schema = 'main' order by table_name`,
   );
-  const skip = new Set<string>([...COPIED_TABLES, 'schema_migrations']);
+  // link_decisions is user data, moved by copyLinkDecisions.ts.
+  const skip = new Set<string>([...COPIED_TABLES, 'schema_migrations', 'link_decisions']);
   const out: { table: string; rows: number }[] = [];
   for (const r of rows) {
     const name = String(r.table_name);
