@@ -1,7 +1,7 @@
 // The registry of benchmark scenarios behind `mortar bench`, in the order a full run takes them.
 import { ingestCluster } from './cluster.ts';
 import { cockpitAt } from './cockpit.ts';
-import { correlateBatch, correlateLag } from './correlate.ts';
+import { correlateBatch, correlateLag, correlateLagStress } from './correlate.ts';
 import { ingestGrok, ingestJson, ingestSyslog, ingestText } from './ingest.ts';
 import { patternsAccuracy, patternsRate } from './patterns.ts';
 import { reportP95, reportP95ClickHouse } from './reports.ts';
@@ -16,6 +16,7 @@ export const SCENARIOS: Scenario[] = [
   ingestCluster,
   correlateBatch,
   correlateLag,
+  correlateLagStress,
   cockpitAt,
   patternsRate,
   patternsAccuracy,

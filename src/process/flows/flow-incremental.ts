@@ -14,11 +14,11 @@
 // Bounded work per run: at most `maxEvents` new events (the rest waits for the next run:
 // `deferred`), at most `maxTimers` alerts re-checked for time outs (`overflow`), and at most
 // `maxPending` step events waiting for their bridge (older than the horizon: `dropped`).
-import { type Sql, sql } from '../../warehouse/sql.ts';
+import { type Identifier, type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { correctedUs } from './clock.ts';
 import type { FlowDef, FlowStep } from './definition.ts';
-import { replaceFromWork } from './flow-processor.ts';
+import { hopRowsSql, insertAlertsSql, stepRowsSql } from './flow-processor.ts';
 import { instancesSql, matchSql } from './flow-sql.ts';
 
 export interface IncrementalOptions {
@@ -61,6 +61,9 @@ const T = {
   stored: id('flow_inc_stored'),
   seen: id('flow_inc_seen'),
   seenNext: id('flow_inc_seen_next'),
+  stepsNew: id('flow_inc_steps_new'),
+  stepsDel: id('flow_inc_steps_del'),
+  stepsAdd: id('flow_inc_steps_add'),
 };
 
 export async function processIncrement(
@@ -216,7 +219,7 @@ export async function processIncrement(
     // hops: a join on root_us lets the engine skip the stored blocks outside their time range.
     sql`create or replace temp table ${T.known} as select root, root_us, (${due}) as due from ${id('flow_alerts')}
       where flow = ${f} and ${recent} and (${due} or root in (select root from ${T.res} where root is not null))`,
-    sql`create or replace temp table ${T.stored} as select s.root, s.step_index as si, s.t_us as t, s.component as c, s.event_id as e
+    sql`create or replace temp table ${T.stored} as select s.root, s.root_us as ru, s.step_index as si, s.t_us as t, s.component as c, s.event_id as e
       from ${id('flow_steps')} as s where s.flow = ${f} and (s.root, s.root_us) in (select root, root_us from ${T.known})`,
     // Only step times that are new or earlier than the stored ones change an alert (events read
     // again do not).
@@ -236,11 +239,22 @@ export async function processIncrement(
     sql`delete from ${id('flow_marks')} where flow = ${f}`,
     sql`insert into ${id('flow_marks')} select ${f}, si, w_us from ${T.work}`,
     sql`create or replace temp table ${T.work} as ${work}`,
-    ...replaceFromWork(
-      flow,
-      T.work,
-      sql`flow = ${f} and (root, root_us) in (select root, root_us from ${T.gone})`,
-    ),
+    // The recomputed alerts replace their rows; their steps and hops change only where a step
+    // did (new, earlier, or gone), so only those rows are written: most touched alerts gained
+    // one step, and rewriting all their steps and hops was most of a run.
+    sql`delete from ${id('flow_alerts')} where flow = ${f} and (root, root_us) in (select root, root_us from ${T.gone})`,
+    insertAlertsSql(flow, T.work),
+    sql`create or replace temp table ${T.stepsNew} as select root, root_us, step_index as si, t_us as t, component as c, event_id as e
+      from (${stepRowsSql(flow, T.work)}) as n(flow, root, root_us, step, step_index, t_us, component, event_id)`,
+    sql`create or replace temp table ${T.stepsDel} as select o.root, o.ru as root_us, o.si from ${T.stored} as o
+      where (o.root, o.ru) in (select root, root_us from ${T.gone})
+        and not exists (select 1 from ${T.stepsNew} as n where ${sameStep('n', 'o', 'ru')})`,
+    sql`create or replace temp table ${T.stepsAdd} as select n.root, n.root_us, n.si from ${T.stepsNew} as n
+      where not exists (select 1 from ${T.stored} as o where ${sameStep('n', 'o', 'ru')})`,
+    sql`delete from ${id('flow_steps')} where flow = ${f} and (root, root_us, step_index) in (select root, root_us, si from ${T.stepsDel})`,
+    sql`insert into ${id('flow_steps')} select * from (${stepRowsSql(flow, T.work)}) as n(flow, root, root_us, step, step_index, t_us, component, event_id)
+      where (root, root_us, step_index) in (select root, root_us, si from ${T.stepsAdd})`,
+    ...hopStatements(flow, T),
     sql`delete from ${id('flow_keys')} where flow = ${f} and t_us < ${nowUs - 2 * flow.horizonUs - o.skewUs}`,
     sql`create or replace temp table ${T.cand} as select
         ${prog ? Number(prog.dropped) : 0} + (select count(distinct e) from ${unresolved} and ${stale})
@@ -266,6 +280,9 @@ export async function processIncrement(
     sql`drop table ${T.gone}`,
     sql`drop table ${T.stored}`,
     sql`drop table ${T.seenNext}`,
+    sql`drop table ${T.stepsNew}`,
+    sql`drop table ${T.stepsDel}`,
+    sql`drop table ${T.stepsAdd}`,
     ...(pairRows.length ? [sql`drop table ${T.pairs}`] : []),
   ];
   // Beside the ingest commits, not behind them (flow tables are this runner's alone): a long run
@@ -284,4 +301,36 @@ export async function processIncrement(
     overflow: Number(after?.overflow ?? 0),
     pending: Number(after?.pending ?? 0),
   };
+}
+
+/** Predicate: step rows `a` (root_us) and `b` (root_us as `bru`) are the same row. */
+function sameStep(a: string, b: string, bru: string): Sql {
+  const c = (t: string, col: string) => sql.id(t, col);
+  return sql`${c(a, 'root')} = ${c(b, 'root')} and ${c(a, 'root_us')} = ${c(b, bru)} and ${c(a, 'si')} = ${c(b, 'si')}
+    and ${c(a, 't')} = ${c(b, 't')} and ${c(a, 'c')} is not distinct from ${c(b, 'c')} and ${c(a, 'e')} is not distinct from ${c(b, 'e')}`;
+}
+
+/**
+ * A hop's row is a function of its two steps' rows: it goes when either step's row went (changed
+ * or vanished), and is written when either step's row was written (a hop of two unchanged steps
+ * stays as stored; one of a new step did not exist before).
+ */
+function hopStatements(flow: FlowDef, t: typeof T): Sql[] {
+  const hit = (table: Identifier, st: FlowStep) =>
+    sql`(root, root_us, ${st.index}) in (select root, root_us, si from ${table})`;
+  const inserts = hopRowsSql(
+    flow,
+    t.work,
+    (from, to) => sql`${hit(t.stepsAdd, from)} or ${hit(t.stepsAdd, to)}`,
+  );
+  if (!inserts) return [];
+  const byName = sql`(select d.root, d.root_us, case ${sql.join(
+    flow.steps.map((st) => sql`when d.si = ${st.index} then ${st.name}`),
+    sql` `,
+  )} end as step from ${t.stepsDel} as d)`;
+  return [
+    sql`delete from ${sql.id('flow_hops')} where flow = ${flow.name} and (root, root_us, from_step) in ${byName}`,
+    sql`delete from ${sql.id('flow_hops')} where flow = ${flow.name} and (root, root_us, to_step) in ${byName}`,
+    sql`insert into ${sql.id('flow_hops')} ${inserts}`,
+  ];
 }

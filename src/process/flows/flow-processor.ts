@@ -4,7 +4,7 @@
 
 import { type Sql, type SqlNode, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
-import type { FlowDef } from './definition.ts';
+import type { FlowDef, FlowStep } from './definition.ts';
 import { clickhouseReplaceStatements } from './flow-clickhouse.ts';
 import { type FlowWindow, instancesSql } from './flow-sql.ts';
 import { FLOW_TABLES } from './flow-tables.ts';
@@ -31,37 +31,59 @@ export async function newestEventUs(warehouse: Warehouse): Promise<number | unde
   return row?.t === null || row?.t === undefined ? undefined : Number(row.t);
 }
 
-/**
- * Statements that replace the rows of the alerts selected by `scope` (a predicate on flow, root,
- * root_us) in the three flow tables with those of `work`, a table of instancesSql's rows.
- */
-export function replaceFromWork(flow: FlowDef, work: SqlNode, scope: Sql): Sql[] {
-  const f = flow.name;
-  const stepRows: Sql[] = flow.steps.map(
-    (
-      st,
-    ) => sql`select ${f}, root, root_us, ${st.name}, ${st.index}, ${sql.id(`t${st.index}`)}, ${sql.id(`c${st.index}`)}, ${sql.id(`e${st.index}`)}
+/** Query: flow_steps rows (in its column order) of `work`, a table of instancesSql's rows. */
+export function stepRowsSql(flow: FlowDef, work: SqlNode): Sql {
+  return sql.join(
+    flow.steps.map(
+      (
+        st,
+      ) => sql`select ${flow.name}, root, root_us, ${st.name}, ${st.index}, ${sql.id(`t${st.index}`)}, ${sql.id(`c${st.index}`)}, ${sql.id(`e${st.index}`)}
       from ${work} where ${sql.id(`t${st.index}`)} is not null`,
+    ),
+    sql` union all `,
   );
-  const hopRows: Sql[] = flow.steps
+}
+
+/**
+ * Query: flow_hops rows of `work` (undefined for a flow without hops); `only(from, to)` narrows
+ * each hop's rows by a predicate over work's columns.
+ */
+export function hopRowsSql(
+  flow: FlowDef,
+  work: SqlNode,
+  only?: (from: FlowStep, to: FlowStep) => Sql,
+): Sql | undefined {
+  const rows: Sql[] = flow.steps
     .filter((st) => st.parent !== undefined)
     .map((st) => {
       const from = flow.steps[st.parent!]!;
       const [tf, tt] = [sql.id(`t${from.index}`), sql.id(`t${st.index}`)];
       const sla = st.slaUs ?? null;
-      return sql`select ${f}, root, root_us, ${from.name}, ${st.name}, ${sql.id(`c${from.index}`)}, ${sql.id(`c${st.index}`)},
+      return sql`select ${flow.name}, root, root_us, ${from.name}, ${st.name}, ${sql.id(`c${from.index}`)}, ${sql.id(`c${st.index}`)},
           ${tt} - ${tf}, cast(${sla} as bigint), ${sla === null ? sql`false` : sql`${tt} - ${tf} > ${sla}`}
-        from ${work} where ${tf} is not null and ${tt} is not null`;
+        from ${work} where ${tf} is not null and ${tt} is not null${only ? sql` and (${only(from, st)})` : sql``}`;
     });
+  return rows.length ? sql.join(rows, sql` union all `) : undefined;
+}
+
+/** Statement: the flow_alerts rows of `work`. */
+export function insertAlertsSql(flow: FlowDef, work: SqlNode): Sql {
+  return sql`insert into ${sql.id('flow_alerts')} select ${flow.name}, root, root_us, state, e2e_us, missing, gaps, ${Date.now() * 1000} from ${work}`;
+}
+
+/**
+ * Statements that replace the rows of the alerts selected by `scope` (a predicate on flow, root,
+ * root_us) in the three flow tables with those of `work`, a table of instancesSql's rows.
+ */
+export function replaceFromWork(flow: FlowDef, work: SqlNode, scope: Sql): Sql[] {
+  const hops = hopRowsSql(flow, work);
   return [
     sql`delete from ${sql.id('flow_alerts')} where ${scope}`,
     sql`delete from ${sql.id('flow_steps')} where ${scope}`,
     sql`delete from ${sql.id('flow_hops')} where ${scope}`,
-    sql`insert into ${sql.id('flow_alerts')} select ${f}, root, root_us, state, e2e_us, missing, gaps, ${Date.now() * 1000} from ${work}`,
-    sql`insert into ${sql.id('flow_steps')} ${sql.join(stepRows, sql` union all `)}`,
-    ...(hopRows.length
-      ? [sql`insert into ${sql.id('flow_hops')} ${sql.join(hopRows, sql` union all `)}`]
-      : []),
+    insertAlertsSql(flow, work),
+    sql`insert into ${sql.id('flow_steps')} ${stepRowsSql(flow, work)}`,
+    ...(hops ? [sql`insert into ${sql.id('flow_hops')} ${hops}`] : []),
   ];
 }
 
