@@ -82,7 +82,8 @@ const MIGRATIONS: string[] = [
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const secret = (bytes: number): string => randomBytes(bytes).toString('base64url');
 
-interface RawUser {
+/** A users row as SQLite stores it (also read by the copy to ClickHouse, copyAccess.ts). */
+export interface RawUser {
   name: string;
   password_hash: string | null;
   roles: string;
@@ -345,7 +346,8 @@ export class AccessStore {
   }
 }
 
-interface RawToken {
+/** A tokens row as SQLite stores it. */
+export interface RawToken {
   id: string;
   user: string;
   name: string;

@@ -12,6 +12,7 @@
 // already there and the log reads in the same order, before anything written after the move.
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { RawToken, RawUser } from '../../access/store.ts';
 import { ACCESS_LOGIN_FAILURES, ACCESS_TOKENS, ACCESS_USERS } from '../clickhouse/accessSchema.ts';
 import { type DerivedTable, nextVersion } from '../clickhouse/derivedTables.ts';
 import { type SqlValue, sql } from '../sql.ts';
@@ -65,29 +66,6 @@ async function liveKeys(
       where ${sql.id(key)} in (${sql.list(keys)}) and _deleted = 0`,
   );
   return new Set(rows.map((r) => String(r.k)));
-}
-
-interface RawUser {
-  name: string;
-  password_hash: string | null;
-  roles: string;
-  attrs: string;
-  disabled: number;
-  created_at: number;
-  failed_logins: number;
-  locked_until: number;
-}
-
-interface RawToken {
-  id: string;
-  user: string;
-  name: string;
-  secret_hash: string;
-  permissions: string;
-  created_at: number;
-  expires_at: number | null;
-  revoked_at: number | null;
-  last_used_at: number | null;
 }
 
 interface RawAudit {
