@@ -7,7 +7,15 @@
 
 import { memoryPendingSignIns, type PendingSignIns } from './oidc.ts';
 import type { Permission } from './permissions.ts';
-import type { AccessStore, AuditEntry, AuditRow, SessionRow, TokenRow, UserRow } from './store.ts';
+import type {
+  AccessStore,
+  AuditEntry,
+  AuditRow,
+  EndedSession,
+  SessionRow,
+  TokenRow,
+  UserRow,
+} from './store.ts';
 
 export interface UserChange {
   passwordHash?: string;
@@ -39,10 +47,13 @@ export interface AccessBackend extends PendingSignIns {
     now: number,
     ttlMs: number,
     viewAs?: string | null,
+    /** Present for a session begun at an OIDC provider: its ID token, kept for the provider logout. */
+    oidc?: { idToken: string | null },
   ): Promise<{ token: string; csrf: string; expiresAt: number }>;
   /** The live session for a cookie value (expired ones count as absent). */
   session(token: string, now: number): Promise<SessionRow | undefined>;
-  deleteSession(token: string): Promise<void>;
+  /** Ends a session, its ID token with it; how it began (undefined when there was no such session). */
+  deleteSession(token: string): Promise<EndedSession | undefined>;
 
   /** A new token; its full text is returned once and never stored. */
   createToken(
@@ -74,7 +85,8 @@ export function sqliteBackend(store: AccessStore, now: () => number = Date.now):
     recordFailedLogin: async (name, at, attempts, lockMs) =>
       store.recordFailedLogin(name, at, attempts, lockMs),
     resetFailedLogins: async (name) => store.resetFailedLogins(name),
-    createSession: async (user, at, ttlMs, viewAs = null) => store.createSession(user, at, ttlMs, viewAs),
+    createSession: async (user, at, ttlMs, viewAs = null, oidc) =>
+      store.createSession(user, at, ttlMs, viewAs, oidc),
     session: async (token, at) => store.session(token, at),
     deleteSession: async (token) => store.deleteSession(token),
     createToken: async (t, at) => store.createToken(t, at),

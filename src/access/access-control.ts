@@ -173,7 +173,9 @@ export class AccessControl {
     if (o.rolesFrom === 'store' && Object.keys(o.attributeClaims).length > 0)
       await this.store.updateUser(name, { attrs: this.oidcAttrs(user!.attrs, claims) });
     const row = (await this.store.user(name))!;
-    const s = await this.store.createSession(name, now, this.settings.sessionTtlMs);
+    const s = await this.store.createSession(name, now, this.settings.sessionTtlMs, null, {
+      idToken: claims.idToken,
+    });
     await this.audit({
       actor: name,
       action: 'login',
@@ -251,10 +253,30 @@ export class AccessControl {
     };
   }
 
-  async logout(token: string, identity: Identity | undefined, ip: string): Promise<void> {
-    await this.store.deleteSession(token);
+  /**
+   * Ends a session. One that began at the OIDC provider may end there too: `providerLogout` turns
+   * its ID token into the provider's logout URL (undefined: the provider has none), which is
+   * returned for the browser to go to and noted in the audit entry (never the token itself).
+   */
+  async logout(
+    token: string,
+    identity: Identity | undefined,
+    ip: string,
+    providerLogout?: (idToken: string | null) => Promise<string | undefined>,
+  ): Promise<{ providerLogoutUrl?: string }> {
+    const ended = await this.store.deleteSession(token);
+    const url = ended?.method === 'oidc' && providerLogout ? await providerLogout(ended.idToken) : undefined;
     if (identity)
-      await this.audit({ actor: identity.viewAsBy ?? identity.user, action: 'logout', outcome: 'ok', ip });
+      await this.audit({
+        actor: identity.viewAsBy ?? identity.user,
+        action: 'logout',
+        outcome: 'ok',
+        ip,
+        ...(ended?.method === 'oidc'
+          ? { detail: { method: 'oidc', providerLogout: url ? 'requested' : 'not offered by the provider' } }
+          : {}),
+      });
+    return url ? { providerLogoutUrl: url } : {};
   }
 
   private async throttle(ip: string, now: number, name: string): Promise<void> {

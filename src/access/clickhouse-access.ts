@@ -13,6 +13,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import {
   ACCESS_LOGIN_FAILURES,
   ACCESS_OIDC_PENDING,
+  ACCESS_SESSION_OIDC,
   ACCESS_SESSIONS,
   ACCESS_TOKENS,
   ACCESS_USERS,
@@ -24,7 +25,7 @@ import type { Warehouse } from '../warehouse/warehouse.ts';
 import type { AccessBackend, UserChange } from './access-backend.ts';
 import type { PendingSignIn } from './oidc.ts';
 import type { Permission } from './permissions.ts';
-import type { AuditEntry, AuditRow, SessionRow, TokenRow, UserRow } from './store.ts';
+import type { AuditEntry, AuditRow, EndedSession, SessionRow, TokenRow, UserRow } from './store.ts';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const secret = (bytes: number): string => randomBytes(bytes).toString('base64url');
@@ -36,6 +37,8 @@ const logOf = (t: DerivedTable) => sql.id(`${t.name}_log`);
 const columnIds = (t: DerivedTable) => t.columns.map(([n]) => sql.id(n));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+const NO_ID_TOKEN = { id_token: sql`cast(null as Nullable(String))` };
 
 let lastSeq = 0;
 
@@ -133,8 +136,13 @@ export class ClickHouseAccessStore implements AccessBackend {
     );
     // A new password or a disabled account ends every session of that user, on every server.
     const after: Sql[] = [];
-    if (change.passwordHash !== undefined || change.disabled)
+    if (change.passwordHash !== undefined || change.disabled) {
+      // The sessions' ID tokens first (found through the sessions, still live then).
+      const live = sql`id_hash global in (select id_hash from ${logOf(ACCESS_SESSIONS)} final
+        where ${sql.id('user')} = ${name} and _deleted = 0)`;
+      after.push(this.rewrite(ACCESS_SESSION_OIDC, live, { remove: true, set: NO_ID_TOKEN }));
       after.push(this.rewrite(ACCESS_SESSIONS, sql`${sql.id('user')} = ${name}`, { remove: true }));
+    }
     if (change.disabled)
       after.push(
         this.rewrite(ACCESS_TOKENS, sql`${sql.id('user')} = ${name} and revoked_at is null`, {
@@ -183,10 +191,13 @@ export class ClickHouseAccessStore implements AccessBackend {
     now: number,
     ttlMs: number,
     viewAs: string | null = null,
+    oidc?: { idToken: string | null },
   ): Promise<{ token: string; csrf: string; expiresAt: number }> {
     const token = secret(32);
     const csrf = secret(24);
     const expiresAt = now + ttlMs;
+    // How it began before the session itself: a session never exists without it.
+    if (oidc) await this.put(ACCESS_SESSION_OIDC, [sha256(token), oidc.idToken], nextVersion());
     await this.put(ACCESS_SESSIONS, [sha256(token), user, csrf, now, expiresAt, viewAs], nextVersion());
     return { token, csrf, expiresAt };
   }
@@ -204,8 +215,19 @@ export class ClickHouseAccessStore implements AccessBackend {
     };
   }
 
-  async deleteSession(token: string): Promise<void> {
-    await this.w.execute([this.rewrite(ACCESS_SESSIONS, sql`id_hash = ${sha256(token)}`, { remove: true })]);
+  async deleteSession(token: string): Promise<EndedSession | undefined> {
+    const key = sql`id_hash = ${sha256(token)}`;
+    const [[s], [o]] = await Promise.all([
+      this.rows(ACCESS_SESSIONS, key),
+      this.rows(ACCESS_SESSION_OIDC, key),
+    ]);
+    // The tombstone blanks the ID token; the row that held it is gone at the log's next merge.
+    await this.w.execute([
+      this.rewrite(ACCESS_SESSION_OIDC, key, { remove: true, set: NO_ID_TOKEN }),
+      this.rewrite(ACCESS_SESSIONS, key, { remove: true }),
+    ]);
+    if (!s) return undefined;
+    return o ? { method: 'oidc', idToken: str(o.id_token) } : { method: 'password', idToken: null };
   }
 
   // --- API tokens ---

@@ -16,6 +16,8 @@ export interface OidcSettings {
   /** Absent: a public client (PKCE only). */
   clientSecret?: string;
   redirectUrl: string;
+  /** Where the provider sends the browser after its logout (RP-Initiated Logout): Mortar's sign-in page. */
+  postLogoutRedirectUrl: string;
   scopes: string[];
   userClaim: string;
   rolesFrom: 'claim' | 'store';
@@ -32,6 +34,8 @@ interface Discovery {
   token_endpoint: string;
   jwks_uri: string;
   userinfo_endpoint?: string;
+  /** OpenID Connect RP-Initiated Logout 1.0; absent: the provider offers no logout to send the browser to. */
+  end_session_endpoint?: string;
 }
 
 /** What `start` remembers until the callback. */
@@ -56,6 +60,8 @@ export interface OidcClaims {
   subject: string;
   /** The attribute_claims present in the token, as text (absent ones are missing here). */
   attrs: Record<string, string>;
+  /** The ID token itself, a credential: kept with the session only as the provider logout's id_token_hint. */
+  idToken: string;
 }
 
 const PENDING_TTL_MS = 10 * 60_000;
@@ -216,7 +222,33 @@ export class OidcClient {
       const v = Array.isArray(claims[claim]) ? (claims[claim] as unknown[])[0] : claims[claim];
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attrs[attr] = String(v);
     }
-    return { user, groups, subject: String(claims.sub), attrs };
+    return { user, groups, subject: String(claims.sub), attrs, idToken };
+  }
+
+  /**
+   * The provider's logout URL for an ended OIDC session (RP-Initiated Logout 1.0, section 2), or
+   * undefined when the provider has no end_session_endpoint or cannot be reached now (the Mortar
+   * session is gone either way). The ID token goes along as id_token_hint so the provider knows
+   * whose session to end without asking; post_logout_redirect_uri must be registered there.
+   */
+  async logoutUrl(idToken: string | null): Promise<string | undefined> {
+    let d: Discovery;
+    try {
+      d = await this.discover();
+    } catch {
+      return undefined;
+    }
+    if (typeof d.end_session_endpoint !== 'string') return undefined;
+    let url: URL;
+    try {
+      url = new URL(d.end_session_endpoint);
+    } catch {
+      return undefined;
+    }
+    url.searchParams.set('client_id', this.settings.clientId);
+    url.searchParams.set('post_logout_redirect_uri', this.settings.postLogoutRedirectUrl);
+    if (idToken) url.searchParams.set('id_token_hint', idToken);
+    return url.toString();
   }
 
   /**

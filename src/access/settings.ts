@@ -99,6 +99,19 @@ export function accessSettings(config: Config): AccessSettings {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/**
+ * Mortar's sign-in page behind a callback URL: the app's root (which shows the sign-in page when
+ * signed out), keeping a path prefix a reverse proxy may add before /api/auth/oidc/callback.
+ */
+export function signInPageOf(redirectUrl: string): string {
+  const u = new URL(redirectUrl);
+  const prefix = u.pathname.endsWith(OIDC_CALLBACK_PATH)
+    ? u.pathname.slice(0, -OIDC_CALLBACK_PATH.length)
+    : '';
+  return new URL(`${prefix}/`, u.origin).toString();
+}
+const OIDC_CALLBACK_PATH = '/api/auth/oidc/callback';
+
 /** access.oidc checked: https URLs (plain http only on loopback), known roles, the secret present. */
 function oidcSettings(
   config: Config,
@@ -107,7 +120,8 @@ function oidcSettings(
   errors: ErrorDetail[],
 ): OidcSettings {
   const where = (...path: (string | number)[]) => config.locate(['access', 'oidc', ...path]);
-  for (const key of ['issuer', 'redirect_url'] as const) {
+  for (const key of ['issuer', 'redirect_url', 'post_logout_redirect_url'] as const) {
+    if (o[key] === undefined) continue;
     const u = new URL(o[key]);
     if (u.protocol !== 'https:' && !(u.protocol === 'http:' && LOOPBACK.has(u.hostname)))
       errors.push({
@@ -150,6 +164,7 @@ function oidcSettings(
     clientId: o.client_id,
     ...(clientSecret ? { clientSecret } : {}),
     redirectUrl: o.redirect_url,
+    postLogoutRedirectUrl: o.post_logout_redirect_url ?? signInPageOf(o.redirect_url),
     scopes: o.scopes,
     userClaim: o.user_claim,
     rolesFrom: o.roles_from,

@@ -31,6 +31,13 @@ export interface SessionRow {
   viewAs: string | null;
 }
 
+/** What a logout needs to know of the session it ended: whether it began at an OIDC provider, and the ID token it got. */
+export interface EndedSession {
+  method: 'password' | 'oidc';
+  /** A credential: only ever sent back to the provider, as id_token_hint. */
+  idToken: string | null;
+}
+
 export interface TokenRow {
   id: string;
   user: string;
@@ -77,6 +84,10 @@ const MIGRATIONS: string[] = [
      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+  // How a session began, for single logout: an OIDC-born session keeps the provider's ID token
+  // (the id_token_hint of the provider logout), deleted with the session.
+  `ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password';
+   ALTER TABLE sessions ADD COLUMN id_token TEXT;`,
 ];
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -205,21 +216,35 @@ export class AccessStore {
     now: number,
     ttlMs: number,
     viewAs: string | null = null,
+    oidc?: { idToken: string | null },
   ): { token: string; csrf: string; expiresAt: number } {
     const token = secret(32);
     const csrf = secret(24);
     const expiresAt = now + ttlMs;
+    // Expired sessions go here too, not only when presented: their ID tokens must not outlive them.
+    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
     this.db
       .prepare(
-        'INSERT INTO sessions (id_hash, user, csrf, created_at, expires_at, view_as) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sessions (id_hash, user, csrf, created_at, expires_at, view_as, method, id_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(sha256(token), user, csrf, now, expiresAt, viewAs);
+      .run(
+        sha256(token),
+        user,
+        csrf,
+        now,
+        expiresAt,
+        viewAs,
+        oidc ? 'oidc' : 'password',
+        oidc?.idToken ?? null,
+      );
     return { token, csrf, expiresAt };
   }
 
   /** The live session for a cookie value; expired ones are removed and count as absent. */
   session(token: string, now: number): SessionRow | undefined {
-    const r = this.db.prepare('SELECT * FROM sessions WHERE id_hash = ?').get(sha256(token)) as
+    const r = this.db
+      .prepare('SELECT user, csrf, created_at, expires_at, view_as FROM sessions WHERE id_hash = ?')
+      .get(sha256(token)) as
       | { user: string; csrf: string; created_at: number; expires_at: number; view_as: string | null }
       | undefined;
     if (!r) return undefined;
@@ -236,8 +261,12 @@ export class AccessStore {
     };
   }
 
-  deleteSession(token: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(sha256(token));
+  /** Deletes a session (with its ID token); what it was, or undefined when there was none. */
+  deleteSession(token: string): EndedSession | undefined {
+    const r = this.db
+      .prepare('DELETE FROM sessions WHERE id_hash = ? RETURNING method, id_token')
+      .get(sha256(token)) as { method: string; id_token: string | null } | undefined;
+    return r && { method: r.method === 'oidc' ? 'oidc' : 'password', idToken: r.id_token };
   }
 
   deleteSessionsOf(user: string): void {

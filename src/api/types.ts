@@ -521,6 +521,17 @@ export interface MeResponse {
   oidc?: { name: string; loginUrl: string };
 }
 
+/** POST /api/auth/logout. */
+export interface LogoutResponse {
+  ok: true;
+  /**
+   * Present when the session began at an OpenID Connect provider that offers RP-initiated logout:
+   * the provider's end-session URL (with id_token_hint), for the page to go to so the provider's
+   * session ends too; it sends the browser back to Mortar's sign-in page.
+   */
+  logoutUrl?: string;
+}
+
 export interface TokenInfo {
   id: string;
   user: string;

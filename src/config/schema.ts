@@ -928,6 +928,12 @@ export const accessSpec = z
           .describe(
             "This server's callback as registered at the provider: https://<mortar>/api/auth/oidc/callback.",
           ),
+        post_logout_redirect_url: z
+          .url()
+          .optional()
+          .describe(
+            "Where the provider sends the browser after a Mortar sign-out ended its session too (post_logout_redirect_uri; register it at the provider); absent: Mortar's sign-in page, redirect_url without /api/auth/oidc/callback. Used when the provider's discovery names an end_session_endpoint.",
+          ),
         scopes: z
           .array(z.string())
           .default(['openid', 'profile', 'email'])

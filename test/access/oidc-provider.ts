@@ -2,9 +2,12 @@
 // /authorize that signs the configured person in at once and redirects back with a code, and a
 // /token that checks the client, the redirect URI and the PKCE verifier (S256) before it returns a
 // signed ID token. `next` says who signs in and how the token should be spoiled, so tests can drive
-// a real relying party through good and bad flows.
+// a real relying party through good and bad flows. With `sessions`, /authorize asks for credentials
+// (a one-button page) unless the browser has the provider's session cookie, and /end_session
+// (RP-Initiated Logout, advertised in discovery) records each call, ends that session and sends the
+// browser to post_logout_redirect_uri.
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 
@@ -32,10 +35,23 @@ export interface TestProvider {
   next: NextSignIn;
   /** Token requests refused for a wrong PKCE verifier. */
   verifierMismatches: number;
+  /** Every ID token issued, in order. */
+  idTokens: string[];
+  /** With `sessions`: times the credentials page was shown (a sign-in without a provider session). */
+  loginPrompts: number;
+  /** With `sessions`: the query of every /end_session call. */
+  endSessionCalls: Record<string, string>[];
   close(): Promise<void>;
 }
 
-export async function startProvider(clientId: string, clientSecret: string): Promise<TestProvider> {
+/** The provider session's cookie (host-only on 127.0.0.1, which ignores ports: named apart from Mortar's). */
+const SESSION_COOKIE = 'test_provider_session';
+
+export async function startProvider(
+  clientId: string,
+  clientSecret: string,
+  options: { sessions?: boolean } = {},
+): Promise<TestProvider> {
   const kid = 'test-key';
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
   const foreign = await generateKeyPair('RS256');
@@ -48,19 +64,42 @@ export async function startProvider(clientId: string, clientSecret: string): Pro
     clientSecret,
     next: { claims: {} },
     verifierMismatches: 0,
-    close: () => new Promise((r) => server.close(() => r())),
+    idTokens: [],
+    loginPrompts: 0,
+    endSessionCalls: [],
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
+  const sessions = new Set<string>();
+  const sessionOf = (req: { headers: { cookie?: string } }) =>
+    (req.headers.cookie ?? '')
+      .split(/;\s*/)
+      .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+      ?.slice(SESSION_COOKIE.length + 1);
 
   const idToken = async (i: Issued, spoil: NextSignIn['spoil']) => {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ ...i.claims, nonce: spoil === 'nonce' ? 'not-the-nonce' : i.nonce })
+    const t = await new SignJWT({ ...i.claims, nonce: spoil === 'nonce' ? 'not-the-nonce' : i.nonce })
       .setProtectedHeader({ alg: 'RS256', kid })
       .setIssuer(state.issuer)
       .setAudience(spoil === 'audience' ? 'another-client' : clientId)
       .setIssuedAt(spoil === 'expired' ? now - 3600 : now)
       .setExpirationTime(spoil === 'expired' ? now - 600 : now + 300)
       .sign(spoil === 'signature' ? foreign.privateKey : privateKey);
+    state.idTokens.push(t);
+    return t;
   };
+  const readBody = (req: IncomingMessage) =>
+    new Promise<string>((r) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => r(body));
+    });
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', state.issuer);
@@ -78,6 +117,7 @@ export async function startProvider(clientId: string, clientSecret: string): Pro
         response_types_supported: ['code'],
         code_challenge_methods_supported: ['S256'],
         id_token_signing_alg_values_supported: ['RS256'],
+        ...(options.sessions ? { end_session_endpoint: `${state.issuer}/end_session` } : {}),
       });
     if (url.pathname === '/jwks') return json(200, { keys: [jwk] });
     if (url.pathname === '/authorize') {
@@ -85,6 +125,15 @@ export async function startProvider(clientId: string, clientSecret: string): Pro
       const redirectUri = q.get('redirect_uri') ?? '';
       if (q.get('client_id') !== clientId || q.get('response_type') !== 'code' || !redirectUri)
         return json(400, { error: 'invalid_request' });
+      const sid = sessionOf(req);
+      if (options.sessions && (sid === undefined || !sessions.has(sid))) {
+        // No provider session: ask for credentials (one button; who signs in is still `next`).
+        state.loginPrompts++;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return res.end(`<!doctype html><title>Test provider</title><h1>Test provider: sign in</h1>
+<form method="post" action="/login"><input type="hidden" name="continue" value="${url.pathname}${url.search.replace(/"/g, '&quot;')}">
+<button type="submit">Sign in at the test provider</button></form>`);
+      }
       const code = randomBytes(16).toString('hex');
       codes.set(code, {
         challenge: q.get('code_challenge') ?? '',
@@ -131,6 +180,36 @@ export async function startProvider(clientId: string, clientSecret: string): Pro
         })();
       });
       return;
+    }
+    if (url.pathname === '/login' && req.method === 'POST' && options.sessions) {
+      void readBody(req).then((body) => {
+        const next = new URLSearchParams(body).get('continue') ?? '';
+        if (!next.startsWith('/authorize?')) return json(400, { error: 'invalid_request' });
+        const sid = randomBytes(16).toString('hex');
+        sessions.add(sid);
+        res.writeHead(302, {
+          location: next,
+          'set-cookie': `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax`,
+        });
+        res.end();
+      });
+      return;
+    }
+    if (url.pathname === '/end_session' && options.sessions) {
+      const q = Object.fromEntries(url.searchParams);
+      state.endSessionCalls.push(q);
+      const sid = sessionOf(req);
+      if (sid !== undefined) sessions.delete(sid);
+      const headers: Record<string, string> = { 'set-cookie': `${SESSION_COOKIE}=; Path=/; Max-Age=0` };
+      const back = q.post_logout_redirect_uri;
+      if (!back) {
+        res.writeHead(200, { ...headers, 'content-type': 'text/plain' });
+        return res.end('signed out');
+      }
+      const to = new URL(back);
+      if (q.state) to.searchParams.set('state', q.state);
+      res.writeHead(302, { ...headers, location: to.toString() });
+      return res.end();
     }
     if (url.pathname === '/userinfo') {
       const i = accessTokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));

@@ -81,8 +81,28 @@ describe('access.oidc configuration', () => {
       userClaim: 'email',
       scopes: ['openid', 'profile', 'email'],
       roleMap: {},
+      // the sign-in page behind the callback, where the provider's logout sends the browser back
+      postLogoutRedirectUrl: 'https://mortar.example/',
     });
     expect(s.oidc?.clientSecret).toBeUndefined();
+  });
+
+  it('derives the post-logout page under a proxy prefix, or takes the configured one (https)', () => {
+    const base = `    issuer: https://idp.example\n    client_id: m\n    role_map: {ops: viewer}\n`;
+    expect(
+      settingsOf(`${base}    redirect_url: https://proxy.example/mortar/api/auth/oidc/callback\n`).oidc
+        ?.postLogoutRedirectUrl,
+    ).toBe('https://proxy.example/mortar/');
+    expect(
+      settingsOf(
+        `${base}    redirect_url: ${REDIRECT}\n    post_logout_redirect_url: https://mortar.example/bye\n`,
+      ).oidc?.postLogoutRedirectUrl,
+    ).toBe('https://mortar.example/bye');
+    expect(
+      errorsOf(
+        `${base}    redirect_url: ${REDIRECT}\n    post_logout_redirect_url: http://mortar.example/\n`,
+      ),
+    ).toMatch(/post_logout_redirect_url.*is not https/);
   });
 });
 

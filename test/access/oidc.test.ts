@@ -8,10 +8,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/access/password.ts';
 import { AccessStore } from '../../src/access/store.ts';
-import type { MeResponse } from '../../src/api/types.ts';
+import type { LogoutResponse, MeResponse } from '../../src/api/types.ts';
 import { freePort, ROOT, stopProcess, waitForUrl } from '../browser/helpers.ts';
 import { startProvider, type TestProvider } from './oidc-provider.ts';
 
@@ -347,6 +348,38 @@ describe('OpenID Connect sign-in', () => {
     const store = AccessStore.open(join(dir, 'access.sqlite'));
     try {
       expect(store.user('ada')?.roles).toEqual(['admin']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('keeps the ID token with the session only, and without an end_session_endpoint logs out as before', async () => {
+    const b = new Browser();
+    expect((await signIn(b)).error).toBeNull();
+    const idToken = provider.idTokens.at(-1)!;
+    const sessions = () => {
+      const db = new Database(join(dir, 'access.sqlite'), { readonly: true });
+      try {
+        return db.prepare('SELECT user, method, id_token FROM sessions').all() as {
+          user: string;
+          method: string;
+          id_token: string | null;
+        }[];
+      } finally {
+        db.close();
+      }
+    };
+    expect(sessions()).toContainEqual({ user: 'olga', method: 'oidc', id_token: idToken });
+    // never sent to the page
+    expect(JSON.stringify(await b.me())).not.toContain(idToken);
+    const out = await b.get(`${base}/api/auth/logout`, { 'x-csrf-token': b.cookie('mortar_csrf')! }, 'POST');
+    // this provider's discovery has no end_session_endpoint: nothing to go to
+    expect((await out.json()) as LogoutResponse).toEqual({ ok: true });
+    expect(sessions().map((r) => r.id_token)).not.toContain(idToken);
+    const store = AccessStore.open(join(dir, 'access.sqlite'));
+    try {
+      const [last] = store.auditLog({ limit: 1, action: 'logout', actor: 'olga' });
+      expect(last?.detail).toEqual({ method: 'oidc', providerLogout: 'not offered by the provider' });
     } finally {
       store.close();
     }

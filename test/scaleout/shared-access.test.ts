@@ -263,6 +263,22 @@ describe('the ClickHouse access store on a two-shard cluster', () => {
     expect(await x.session(more.token, now)).toBeUndefined();
     expect((await y.session(sessions[3]!.token, now))?.user).toBe('u3');
 
+    // An OIDC-born session keeps its ID token (the provider logout's hint) until it ends, on either
+    // side; a logout learns how the session began. No ID token outlives its session in the log.
+    const idTokensKept = () =>
+      w1.query(sql`select count() as n from access_session_oidc_log final where id_token is not null`);
+    const viaOidc = await x.createSession('u0', now, 60_000, null, { idToken: 'id-token-of-u0' });
+    expect((await y.session(viaOidc.token, now))?.user).toBe('u0');
+    expect(await idTokensKept()).toEqual([{ n: 1 }]);
+    expect(await y.deleteSession(viaOidc.token)).toEqual({ method: 'oidc', idToken: 'id-token-of-u0' });
+    expect(await x.session(viaOidc.token, now)).toBeUndefined();
+    expect(await x.deleteSession(sessions[1]!.token)).toEqual({ method: 'password', idToken: null });
+    expect(await x.deleteSession('no-such-session')).toBeUndefined();
+    const oidcMore = await y.createSession('u5', now, 60_000, null, { idToken: 'id-token-of-u5' });
+    await x.updateUser('u5', { passwordHash: 'h5' });
+    expect(await y.session(oidcMore.token, now)).toBeUndefined();
+    expect(await idTokensKept()).toEqual([{ n: 0 }]);
+
     // A session made by a server whose clock runs an hour ahead still ends on a logout here: the
     // tombstone's version is above the stored one, not merely this server's clock.
     const ahead = 'session-from-a-fast-clock';

@@ -11,7 +11,7 @@ import type { TokenRow } from '../../access/store.ts';
 import { UserError } from '../../events/errors.ts';
 import { parseDurationMs } from '../../events/time.ts';
 import { CSRF_COOKIE, clientAddress, identityOf, SESSION_COOKIE } from '../auth.ts';
-import type { MeResponse, NewTokenResponse, TokenInfo } from '../types.ts';
+import type { LogoutResponse, MeResponse, NewTokenResponse, TokenInfo } from '../types.ts';
 import { OIDC_LOGIN, oidcRoutes } from './oidc.ts';
 
 export function me(identity: Identity | undefined, enabled: boolean): MeResponse {
@@ -136,10 +136,16 @@ export function authRoutes(app: Hono, access: AccessControl | undefined): void {
   app.post('/api/auth/logout', async (c) => {
     const a = need();
     const cookie = getCookie(c, SESSION_COOKIE);
-    if (cookie) await a.logout(cookie, identityOf(c), clientAddress(c));
+    // An OIDC-born session ends at the provider too when it offers that (single logout): the page
+    // goes to logoutUrl once this session is gone. The ID token leaves only inside that URL.
+    const ended = cookie
+      ? await a.logout(cookie, identityOf(c), clientAddress(c), oidc && ((t) => oidc.logoutUrl(t)))
+      : {};
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     deleteCookie(c, CSRF_COOKIE, { path: '/' });
-    return c.json({ ok: true });
+    const res: LogoutResponse = { ok: true };
+    if (ended.providerLogoutUrl) res.logoutUrl = ended.providerLogoutUrl;
+    return c.json(res);
   });
 
   app.post('/api/auth/password', async (c) => {

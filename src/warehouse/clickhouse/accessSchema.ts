@@ -45,6 +45,22 @@ export const ACCESS_SESSIONS: DerivedTable = {
   key: ['id_hash'],
 };
 
+/**
+ * How an OIDC-born session began, for single logout: a row per such session (none for password
+ * sessions) holding the provider's ID token, the id_token_hint of the provider logout. A table of
+ * its own, not columns of access_sessions, because 18.16 has no `add column if not exists`: a
+ * half-applied ALTER would not re-run, while `create table if not exists` does. Removed (the token
+ * blanked in the tombstone) with its session.
+ */
+export const ACCESS_SESSION_OIDC: DerivedTable = {
+  name: 'access_session_oidc',
+  columns: [
+    ['id_hash', sql`String`],
+    ['id_token', sql`Nullable(String)`],
+  ],
+  key: ['id_hash'],
+};
+
 export const ACCESS_TOKENS: DerivedTable = {
   name: 'access_tokens',
   columns: [

@@ -19,7 +19,7 @@
 // and the local ReplacingMergeTree can collapse it.
 import type { Migration } from '../migrate.ts';
 import { type Sql, sql } from '../sql.ts';
-import { accessTablesDdl } from './accessSchema.ts';
+import { ACCESS_SESSION_OIDC, accessTablesDdl } from './accessSchema.ts';
 import {
   CATALOG_DERIVED,
   FLOW_DERIVED,
@@ -140,6 +140,11 @@ export function clickhouseMigrations(layout: ClickHouseLayout): readonly Migrati
       version: 8,
       name: 'link candidates and decisions (as logs behind views)',
       statements: LINK_DERIVED.flatMap((t) => derivedTableDdl(layout, t)),
+    },
+    {
+      version: 9,
+      name: 'access store: how OIDC sessions began (ID token for the provider logout)',
+      statements: derivedTableDdl(layout, ACCESS_SESSION_OIDC),
     },
   ]);
 }

@@ -1,5 +1,7 @@
-// The signed-in user in the top bar: name (link to the account page) and sign out; while an admin
-// views as another user, a banner says so with a way back.
+// The signed-in user in the top bar: name (link to the account page) and sign out (through the OIDC
+// provider's logout when the session began there); while an admin views as another user, a banner
+// says so with a way back.
+import type { LogoutResponse } from '../../../src/api/types.ts';
 import { postJson } from '../lib/api.ts';
 import { linkHandler, navigate } from '../lib/router.ts';
 import { Button } from '../ui/Button.tsx';
@@ -11,8 +13,11 @@ export function UserMenu() {
   const refresh = useRefreshMe();
   if (!me.enabled || !me.user) return null;
   const signOut = async () => {
-    await postJson('/api/auth/logout', {}).catch(() => undefined);
-    refresh();
+    const res = await postJson<LogoutResponse>('/api/auth/logout', {}).catch(() => undefined);
+    // Signed in through the OIDC provider: end its session too (it sends the browser back to the
+    // sign-in page), so the next "Sign in with ..." asks for credentials again.
+    if (res?.logoutUrl) window.location.assign(res.logoutUrl);
+    else refresh();
   };
   return (
     <span className="topbar__user">
