@@ -14,7 +14,7 @@
 // Bounded work per run: at most `maxEvents` new events (the rest waits for the next run:
 // `deferred`), at most `maxTimers` alerts re-checked for time outs (`overflow`), and at most
 // `maxPending` step events waiting for their bridge (older than the horizon: `dropped`).
-import { type Identifier, type Sql, sql } from '../../warehouse/sql.ts';
+import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { correctedUs } from './clock.ts';
 import type { FlowDef, FlowStep } from './definition.ts';
@@ -74,7 +74,9 @@ export async function processIncrement(
   const d = warehouse.sqlDialect;
   const f = flow.name;
   const marginUs = o.marginUs ?? 3e6;
-  const maxEvents = o.maxEvents ?? 2_000_000;
+  // A run's temp tables and joins must fit DuckDB's buffer pool (256 MB by default, database.ts):
+  // 1.4M events in one run failed to pin blocks there, 250k runs in about 5 s on 2 cores.
+  const maxEvents = o.maxEvents ?? 250_000;
   const [prog] = await warehouse.query(
     sql`select received_us, now_us, dropped, overflow, deferred from ${id('flow_progress')} where flow = ${f}`,
   );
@@ -244,16 +246,15 @@ export async function processIncrement(
     // one step, and rewriting all their steps and hops was most of a run.
     sql`delete from ${id('flow_alerts')} where flow = ${f} and (root, root_us) in (select root, root_us from ${T.gone})`,
     insertAlertsSql(flow, T.work),
-    sql`create or replace temp table ${T.stepsNew} as select root, root_us, step_index as si, t_us as t, component as c, event_id as e
-      from (${stepRowsSql(flow, T.work)}) as n(flow, root, root_us, step, step_index, t_us, component, event_id)`,
+    sql`create or replace temp table ${T.stepsNew} as select * from (${stepRowsSql(flow, T.work)})
+      as n(flow, root, root_us, step, si, t, c, e)`,
     sql`create or replace temp table ${T.stepsDel} as select o.root, o.ru as root_us, o.si from ${T.stored} as o
       where (o.root, o.ru) in (select root, root_us from ${T.gone})
         and not exists (select 1 from ${T.stepsNew} as n where ${sameStep('n', 'o', 'ru')})`,
-    sql`create or replace temp table ${T.stepsAdd} as select n.root, n.root_us, n.si from ${T.stepsNew} as n
+    sql`create or replace temp table ${T.stepsAdd} as select * from ${T.stepsNew} as n
       where not exists (select 1 from ${T.stored} as o where ${sameStep('n', 'o', 'ru')})`,
     sql`delete from ${id('flow_steps')} where flow = ${f} and (root, root_us, step_index) in (select root, root_us, si from ${T.stepsDel})`,
-    sql`insert into ${id('flow_steps')} select * from (${stepRowsSql(flow, T.work)}) as n(flow, root, root_us, step, step_index, t_us, component, event_id)
-      where (root, root_us, step_index) in (select root, root_us, si from ${T.stepsAdd})`,
+    sql`insert into ${id('flow_steps')} select * from ${T.stepsAdd}`,
     ...hopStatements(flow, T),
     sql`delete from ${id('flow_keys')} where flow = ${f} and t_us < ${nowUs - 2 * flow.horizonUs - o.skewUs}`,
     sql`create or replace temp table ${T.cand} as select
@@ -316,13 +317,12 @@ function sameStep(a: string, b: string, bru: string): Sql {
  * stays as stored; one of a new step did not exist before).
  */
 function hopStatements(flow: FlowDef, t: typeof T): Sql[] {
-  const hit = (table: Identifier, st: FlowStep) =>
-    sql`(root, root_us, ${st.index}) in (select root, root_us, si from ${table})`;
-  const inserts = hopRowsSql(
-    flow,
-    t.work,
-    (from, to) => sql`${hit(t.stepsAdd, from)} or ${hit(t.stepsAdd, to)}`,
-  );
+  // Per alert, a bit per written step: one join instead of a lookup per hop and end.
+  const added = sql`(select w.*, a.m from ${t.work} as w join (
+      select root, root_us, bit_or(1::bigint << si) as m from ${t.stepsAdd} group by root, root_us
+    ) as a on a.root = w.root and a.root_us = w.root_us) as wa`;
+  const bit = (st: FlowStep) => sql`(m >> ${st.index}) & 1 = 1`;
+  const inserts = hopRowsSql(flow, added, (from, to) => sql`${bit(from)} or ${bit(to)}`);
   if (!inserts) return [];
   const byName = sql`(select d.root, d.root_us, case ${sql.join(
     flow.steps.map((st) => sql`when d.si = ${st.index} then ${st.name}`),
