@@ -60,10 +60,16 @@ function parse(m: ParseMessage): FromWorker {
  */
 const MAX_DEPTH = 256;
 
+/** Walks without allocating (no Object.values array per object): it runs on every event's attrs. */
 function nestedDeeperThan(v: unknown, limit: number): boolean {
   if (typeof v !== 'object' || v === null) return false;
   if (limit === 0) return true;
-  for (const x of Array.isArray(v) ? v : Object.values(v)) if (nestedDeeperThan(x, limit - 1)) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (nestedDeeperThan(v[i], limit - 1)) return true;
+    return false;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) if (Object.hasOwn(o, k) && nestedDeeperThan(o[k], limit - 1)) return true;
   return false;
 }
 

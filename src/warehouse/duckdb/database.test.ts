@@ -1,0 +1,48 @@
+// The engine settings a DuckDB file is opened with: MORTAR_DUCKDB_THREADS caps DuckDB's worker
+// threads (for 2-core hosts where the parse workers take every core), and a bad value is refused
+// with a message saying what to set, before any file is opened.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../events/errors.ts';
+import { acquireDatabase } from './database.ts';
+
+const dirs: string[] = [];
+const saved = process.env.MORTAR_DUCKDB_THREADS;
+
+afterEach(async () => {
+  if (saved === undefined) delete process.env.MORTAR_DUCKDB_THREADS;
+  else process.env.MORTAR_DUCKDB_THREADS = saved;
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+async function threadsOf(): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'mortar-db-'));
+  dirs.push(dir);
+  const lease = await acquireDatabase(join(dir, 'w.duckdb'));
+  try {
+    const reader = await lease.db.writer.runAndReadAll(`select current_setting('threads')::INTEGER`);
+    return Number(reader.getRows()[0]![0]);
+  } finally {
+    await lease.release();
+  }
+}
+
+describe('DuckDB engine settings', () => {
+  it('uses MORTAR_DUCKDB_THREADS as the number of DuckDB threads', async () => {
+    process.env.MORTAR_DUCKDB_THREADS = '1';
+    expect(await threadsOf()).toBe(1);
+    process.env.MORTAR_DUCKDB_THREADS = '3';
+    expect(await threadsOf()).toBe(3);
+  });
+
+  it('refuses a MORTAR_DUCKDB_THREADS that is not a positive integer', async () => {
+    for (const bad of ['0', '-1', 'two', '1.5']) {
+      process.env.MORTAR_DUCKDB_THREADS = bad;
+      const error = await threadsOf().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).message).toMatch(/MORTAR_DUCKDB_THREADS is ".*", not a number of threads/);
+    }
+  });
+});
