@@ -120,6 +120,8 @@ export async function processIncrement(
   // its event-time now (the same reach as a late step in the batch path): derived rows older than
   // that are never read, so a run's cost follows the window, not the history kept.
   const loUs = Math.min(Number(head!.lo ?? nowUs), nowUs) - 2 * flow.horizonUs - o.skewUs;
+  // Every read and delete of a stored table says so explicitly, so the zone maps skip older blocks
+  // however long the kept history is.
   const recent = sql`root_us >= ${loUs}`;
   const key = (k: string) => d.mapValue(id('keys'), k);
   const rootKey = flow.steps[0]!.key;
@@ -222,7 +224,7 @@ export async function processIncrement(
     sql`create or replace temp table ${T.known} as select root, root_us, (${due}) as due from ${id('flow_alerts')}
       where flow = ${f} and ${recent} and (${due} or root in (select root from ${T.res} where root is not null))`,
     sql`create or replace temp table ${T.stored} as select s.root, s.root_us as ru, s.step_index as si, s.t_us as t, s.component as c, s.event_id as e
-      from ${id('flow_steps')} as s where s.flow = ${f} and (s.root, s.root_us) in (select root, root_us from ${T.known})`,
+      from ${id('flow_steps')} as s where s.flow = ${f} and s.root_us >= ${loUs} and (s.root, s.root_us) in (select root, root_us from ${T.known})`,
     // Only step times that are new or earlier than the stored ones change an alert (events read
     // again do not).
     sql`create or replace temp table ${T.fresh} as select x.root, x.si, x.us, x.c, x.e from ${T.res} as x
@@ -244,7 +246,7 @@ export async function processIncrement(
     // The recomputed alerts replace their rows; their steps and hops change only where a step
     // did (new, earlier, or gone), so only those rows are written: most touched alerts gained
     // one step, and rewriting all their steps and hops was most of a run.
-    sql`delete from ${id('flow_alerts')} where flow = ${f} and (root, root_us) in (select root, root_us from ${T.gone})`,
+    sql`delete from ${id('flow_alerts')} where flow = ${f} and ${recent} and (root, root_us) in (select root, root_us from ${T.gone})`,
     insertAlertsSql(flow, T.work),
     sql`create or replace temp table ${T.stepsNew} as select * from (${stepRowsSql(flow, T.work)})
       as n(flow, root, root_us, step, si, t, c, e)`,
@@ -253,9 +255,9 @@ export async function processIncrement(
         and not exists (select 1 from ${T.stepsNew} as n where ${sameStep('n', 'o', 'ru')})`,
     sql`create or replace temp table ${T.stepsAdd} as select * from ${T.stepsNew} as n
       where not exists (select 1 from ${T.stored} as o where ${sameStep('n', 'o', 'ru')})`,
-    sql`delete from ${id('flow_steps')} where flow = ${f} and (root, root_us, step_index) in (select root, root_us, si from ${T.stepsDel})`,
+    sql`delete from ${id('flow_steps')} where flow = ${f} and ${recent} and (root, root_us, step_index) in (select root, root_us, si from ${T.stepsDel})`,
     sql`insert into ${id('flow_steps')} select * from ${T.stepsAdd}`,
-    ...hopStatements(flow, T),
+    ...hopStatements(flow, T, recent),
     sql`delete from ${id('flow_keys')} where flow = ${f} and t_us < ${nowUs - 2 * flow.horizonUs - o.skewUs}`,
     sql`create or replace temp table ${T.cand} as select
         ${prog ? Number(prog.dropped) : 0} + (select count(distinct e) from ${unresolved} and ${stale})
@@ -316,7 +318,7 @@ function sameStep(a: string, b: string, bru: string): Sql {
  * or vanished), and is written when either step's row was written (a hop of two unchanged steps
  * stays as stored; one of a new step did not exist before).
  */
-function hopStatements(flow: FlowDef, t: typeof T): Sql[] {
+function hopStatements(flow: FlowDef, t: typeof T, recent: Sql): Sql[] {
   // Per alert, a bit per written step: one join instead of a lookup per hop and end.
   const added = sql`(select w.*, a.m from ${t.work} as w join (
       select root, root_us, bit_or(1::bigint << si) as m from ${t.stepsAdd} group by root, root_us
@@ -329,8 +331,8 @@ function hopStatements(flow: FlowDef, t: typeof T): Sql[] {
     sql` `,
   )} end as step from ${t.stepsDel} as d)`;
   return [
-    sql`delete from ${sql.id('flow_hops')} where flow = ${flow.name} and (root, root_us, from_step) in ${byName}`,
-    sql`delete from ${sql.id('flow_hops')} where flow = ${flow.name} and (root, root_us, to_step) in ${byName}`,
+    sql`delete from ${sql.id('flow_hops')} where flow = ${flow.name} and ${recent} and (root, root_us, from_step) in ${byName}`,
+    sql`delete from ${sql.id('flow_hops')} where flow = ${flow.name} and ${recent} and (root, root_us, to_step) in ${byName}`,
     sql`insert into ${sql.id('flow_hops')} ${inserts}`,
   ];
 }
