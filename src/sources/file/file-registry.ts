@@ -203,6 +203,7 @@ export class FileRegistry {
       strategy: this.#o.fingerprint.strategy,
       tracked: (base) => [...this.files.values()].filter((t) => t.base === base),
       sizeNow: (t) => this.#sizeNow(t),
+      replacedNow: async (t) => !t.gzip && t.reader !== undefined && !(await this.headStillSame(t)),
       known: (base) => this.#known.withBase(base),
       keyTaken: (key) => this.files.has(key) || this.#known.has(key),
       startAtEnd,

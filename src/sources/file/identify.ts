@@ -39,6 +39,8 @@ export interface IdentifyContext {
   tracked: (base: string) => TrackedFile[];
   /** Current size of a followed file's content (undefined if it cannot be told). */
   sizeNow: (t: TrackedFile) => Promise<number | undefined>;
+  /** Whether a followed file no longer starts with its head (truncated and rewritten) before the registry noticed. */
+  replacedNow: (t: TrackedFile) => Promise<boolean>;
   known: (base: string) => Known[];
   keyTaken: (key: string) => boolean;
   /** Start new files at their end (start_at: end on a pipeline's very first scan). */
@@ -64,8 +66,10 @@ export async function identify(c: Candidate, ctx: IdentifyContext): Promise<Deci
     if (m !== 'same' && m !== 'prefix') continue;
     // A copy is never longer than its original (as it is now: it may have grown since the scan).
     const now = await ctx.sizeNow(t);
-    // The original shrank: a truncation the next scan handles; decide about the copy after that.
-    if (now === undefined || now < t.readOffset) return { kind: 'copy', of: t.key };
+    // The original shrank, or was truncated and has grown again with other lines: a replacement the
+    // next scan handles; decide about the copy after that (it then resumes the original's position).
+    if (now === undefined || now < t.readOffset || (await ctx.replacedNow(t)))
+      return { kind: 'copy', of: t.key };
     if (c.size === undefined || c.size <= now) options.push({ rank: t.head.bytes.length + 0.5, live: t });
   }
   for (const k of ctx.known(base)) {
