@@ -7,11 +7,13 @@
 
 import { memoryPendingSignIns, type PendingSignIns } from './oidc.ts';
 import type { Permission } from './permissions.ts';
+import type { StoredPolicy } from './policy.ts';
 import type {
   AccessStore,
   AuditEntry,
   AuditRow,
   EndedSession,
+  OidcSession,
   SessionRow,
   TokenRow,
   UserRow,
@@ -69,7 +71,17 @@ export interface AccessBackend extends PendingSignIns {
   audit(e: AuditEntry): Promise<void>;
   auditLog(q: { limit: number; before?: number; action?: string; actor?: string }): Promise<AuditRow[]>;
 
+  /** The newest saved access policy (policy.ts); undefined when none was ever saved. */
+  policy(): Promise<StoredPolicy | undefined>;
+  /** Appends a policy version; false when that version already exists (a concurrent save won). */
+  savePolicy(p: StoredPolicy): Promise<boolean>;
+
   close(): Promise<void>;
+
+  /** The live sessions begun at the OIDC provider that kept their ID token, for back-channel logout. */
+  oidcSessions(now: number): Promise<OidcSession[]>;
+  /** Ends the sessions of these id hashes (as oidcSessions names them), their ID tokens with them. */
+  deleteSessionsByHash(idHashes: string[]): Promise<void>;
 }
 
 /**
@@ -95,7 +107,11 @@ export function sqliteBackend(store: AccessStore, now: () => number = Date.now):
     revokeToken: async (id, at, user) => store.revokeToken(id, at, user),
     audit: async (e) => store.audit(e),
     auditLog: async (q) => store.auditLog(q),
+    policy: async () => store.policy(),
+    savePolicy: async (p) => store.savePolicy(p),
     ...memoryPendingSignIns(now),
     close: async () => store.close(),
+    oidcSessions: async (at) => store.oidcSessions(at),
+    deleteSessionsByHash: async (idHashes) => store.deleteSessionsByHash(idHashes),
   };
 }

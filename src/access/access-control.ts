@@ -1,13 +1,15 @@
 // Authentication and identities: password login with per-IP rate limiting and per-user lockout,
 // sessions, API tokens and "view as". Everything that happens here that matters later (logins,
 // failures, lockouts, token and user changes) is written to the audit log.
-import { UserError } from '../events/errors.ts';
+import { policySpec } from '../config/schema.ts';
+import { type ErrorDetail, UserError } from '../events/errors.ts';
 import { type AccessBackend, sqliteBackend } from './access-backend.ts';
 import type { Identity } from './identity.ts';
 import { type MaskRule, masksFor } from './masks.ts';
 import { type OidcClaims, OidcFailure, type OidcSettings } from './oidc.ts';
 import { dummyHash, verifyPassword } from './password.ts';
 import type { Permission } from './permissions.ts';
+import { checkPolicy, type Policy, type PolicySource, policyChange, policyDoc } from './policy.ts';
 import { permissionsOf, type RoleDef, roleTable } from './roles.ts';
 import { datasetScope } from './scopes.ts';
 import { AccessStore, type AuditEntry, type SessionRow, type UserRow } from './store.ts';
@@ -47,8 +49,15 @@ export interface LoggedIn {
 
 const WRONG = 'wrong user name or password';
 
+/** How long a server trusts the policy it read before looking for a newer version. */
+const POLICY_CHECK_MS = 2000;
+
 export class AccessControl {
-  readonly roles: Record<string, RoleDef>;
+  /** The policy in force: the configuration's, or the newest version saved on the admin page (policy.ts). */
+  private current: { policy: Policy; roles: Record<string, RoleDef>; source: PolicySource };
+  private policyCheckedAt = Number.NEGATIVE_INFINITY;
+  /** Why the newest saved policy is not in force (it no longer passes the checks), if it is not. */
+  policyProblem: string | undefined;
   /** Where users, sessions, tokens and the audit log live (access-backend.ts). */
   readonly store: AccessBackend;
   // Per server: behind a load balancer an address gets this many attempts on each server.
@@ -61,7 +70,131 @@ export class AccessControl {
     private readonly now: () => number = Date.now,
   ) {
     this.store = store instanceof AccessStore ? sqliteBackend(store, now) : store;
-    this.roles = roleTable(settings.roles);
+    const policy = { roles: settings.roles, masks: [...settings.masks] };
+    this.current = { policy, roles: roleTable(policy.roles), source: { kind: 'config', version: 0 } };
+  }
+
+  /** Every role known now: the built-in ones, replaced or extended by the policy's. */
+  get roles(): Record<string, RoleDef> {
+    return this.current.roles;
+  }
+
+  /** The policy in force and where it came from. */
+  policy(): { policy: Policy; source: PolicySource } {
+    return { policy: this.current.policy, source: this.current.source };
+  }
+
+  /** The configuration's own policy (what a reset returns to). */
+  configPolicy(): Policy {
+    return { roles: this.settings.roles, masks: [...this.settings.masks] };
+  }
+
+  /**
+   * Looks for a newer saved policy at most every POLICY_CHECK_MS (always with `force`): a change
+   * saved on another server applies here within that time. A saved policy that no longer passes
+   * the checks (e.g. after an upgrade renamed a field) is not applied; the configuration's is, and
+   * the problem is shown on the admin page.
+   */
+  async refreshPolicy(force = false): Promise<void> {
+    const now = this.now();
+    if (!force && now - this.policyCheckedAt < POLICY_CHECK_MS) return;
+    this.policyCheckedAt = now;
+    const stored = await this.store.policy();
+    if ((stored?.version ?? 0) === this.current.source.version) return;
+    this.policyProblem = undefined;
+    let policy = this.configPolicy();
+    let source: PolicySource = {
+      kind: 'config',
+      version: stored!.version,
+      at: stored!.at,
+      actor: stored!.actor,
+    };
+    if (stored!.doc !== null) {
+      const parsed = policySpec.safeParse(JSON.parse(stored!.doc));
+      const checked = parsed.success ? checkPolicy(parsed.data, (path) => path.join('.')) : undefined;
+      if (checked && checked.errors.length === 0) {
+        policy = checked.policy;
+        source = { kind: 'store', version: stored!.version, at: stored!.at, actor: stored!.actor };
+      } else
+        this.policyProblem = `the policy saved by ${stored!.actor} (version ${stored!.version}) no longer passes the checks (${
+          checked ? checked.errors.map((e) => `${e.where}: ${e.message}`).join('; ') : 'unreadable'
+        }); the configuration's policy applies until it is saved again`;
+    }
+    this.current = { policy, roles: roleTable(policy.roles), source };
+  }
+
+  /**
+   * Saves a policy document from the admin page as the next version after `baseVersion` (the one
+   * the editor started from; a newer one means someone else saved meanwhile: refused), or with
+   * `doc` null returns to the configuration's. Refused with every error when it does not pass the
+   * checks, when it would take manage_users from the admin saving it, when it drops a role users
+   * still hold or the OIDC role_map names. Audited with what changed.
+   */
+  async savePolicy(doc: unknown, actor: Identity, baseVersion: number, ip: string): Promise<void> {
+    await this.refreshPolicy(true);
+    let next: Policy;
+    if (doc === null) next = this.configPolicy();
+    else {
+      const parsed = policySpec.safeParse(doc);
+      if (!parsed.success)
+        throw new UserError(
+          'bad_request',
+          'the policy has errors',
+          parsed.error.issues.map((i) => ({ where: i.path.join('.') || 'policy', message: i.message })),
+        );
+      const checked = checkPolicy(parsed.data, (path) => path.join('.'));
+      if (checked.errors.length) throw new UserError('bad_request', 'the policy has errors', checked.errors);
+      next = checked.policy;
+    }
+    const table = roleTable(next.roles);
+    const errors: ErrorDetail[] = [];
+    if (!permissionsOf(actor.roles, table).has('manage_users'))
+      errors.push({
+        where: 'roles',
+        message: `your roles (${actor.roles.join(', ') || 'none'}) would lose manage_users: you could not undo this`,
+        hint: 'keep manage_users in one of your roles',
+      });
+    const holders = new Map<string, string[]>();
+    for (const u of await this.store.users())
+      for (const r of u.roles)
+        if (Object.hasOwn(this.roles, r) && !Object.hasOwn(table, r))
+          holders.set(r, [...(holders.get(r) ?? []), u.name]);
+    for (const [r, users] of holders)
+      errors.push({
+        where: `roles.${r}`,
+        message: `role "${r}" is held by ${users.join(', ')}`,
+        hint: 'take the role from those users first (or keep it)',
+      });
+    for (const [group, mapped] of Object.entries(this.settings.oidc?.roleMap ?? {}))
+      for (const r of mapped)
+        if (Object.hasOwn(this.roles, r) && !Object.hasOwn(table, r))
+          errors.push({
+            where: `roles.${r}`,
+            message: `role "${r}" is what access.oidc.role_map gives group "${group}"`,
+            hint: 'keep the role, or change role_map in the configuration first',
+          });
+    if (errors.length) throw new UserError('bad_request', 'the policy cannot be saved', errors);
+    if (baseVersion !== this.current.source.version) throw stalePolicy(this.current.source);
+    const at = this.now();
+    const saved = await this.store.savePolicy({
+      version: baseVersion + 1,
+      at,
+      actor: actor.viewAsBy ?? actor.user,
+      doc: doc === null ? null : JSON.stringify(policyDoc(next)),
+    });
+    if (!saved) {
+      await this.refreshPolicy(true);
+      throw stalePolicy(this.current.source);
+    }
+    const before = this.current.policy;
+    await this.refreshPolicy(true);
+    await this.audit({
+      actor: actor.viewAsBy ?? actor.user,
+      action: 'policy',
+      outcome: 'ok',
+      ip,
+      detail: { version: baseVersion + 1, reset: doc === null, ...policyChange(before, next) },
+    });
   }
 
   async audit(e: Omit<AuditEntry, 'at'>): Promise<void> {
@@ -88,6 +221,7 @@ export class AccessControl {
   }
 
   async login(name: string, password: string, ip: string): Promise<LoggedIn> {
+    await this.refreshPolicy();
     const now = this.now();
     await this.throttle(ip, now, name);
     const user = await this.store.user(name);
@@ -138,6 +272,7 @@ export class AccessControl {
    * roles so its open sessions lose them too). Audited either way.
    */
   async oidcLogin(claims: OidcClaims, ip: string): Promise<LoggedIn> {
+    await this.refreshPolicy();
     const o = this.settings.oidc;
     if (!o) throw new Error('oidc sign-in without access.oidc');
     const now = this.now();
@@ -206,6 +341,7 @@ export class AccessControl {
 
   /** The identity behind a session cookie, or undefined when the session is unknown, expired or its user disabled. */
   async sessionIdentity(token: string): Promise<{ identity: Identity; session: SessionRow } | undefined> {
+    await this.refreshPolicy();
     const session = await this.store.session(token, this.now());
     if (!session) return undefined;
     const user = await this.store.user(session.user);
@@ -220,6 +356,7 @@ export class AccessControl {
 
   /** A token acts for its user, limited to the token's permissions (never more than the user has now). */
   async tokenIdentity(presented: string): Promise<Identity | undefined> {
+    await this.refreshPolicy();
     const t = await this.store.validToken(presented, this.now());
     if (!t) return undefined;
     const user = await this.store.user(t.user);
@@ -231,7 +368,8 @@ export class AccessControl {
   }
 
   private masksOf(permissions: ReadonlySet<Permission>): Identity['masksOf'] {
-    return (dataset) => masksFor(this.settings.masks, permissions, this.settings.maskSalt, dataset);
+    const masks = this.current.policy.masks;
+    return (dataset) => masksFor(masks, permissions, this.settings.maskSalt, dataset);
   }
 
   /** An admin's session that sees what `target` sees (audited; ends with logout). */
@@ -301,6 +439,16 @@ export class AccessControl {
     this.attemptsByIp.set(ip, recent);
     if (this.attemptsByIp.size > 10_000) this.attemptsByIp.delete(this.attemptsByIp.keys().next().value!);
   }
+}
+
+function stalePolicy(now: PolicySource): UserError {
+  return new UserError('conflict', 'the policy was changed meanwhile', [
+    {
+      where: 'baseVersion',
+      message: `version ${now.version} is in force${now.actor ? ` (saved by ${now.actor})` : ''}`,
+      hint: 'reload the policy, make your change again and save',
+    },
+  ]);
 }
 
 function lockedError(remainingMs: number): UserError {

@@ -25,7 +25,16 @@ import type { Warehouse } from '../warehouse/warehouse.ts';
 import type { AccessBackend, UserChange } from './access-backend.ts';
 import type { PendingSignIn } from './oidc.ts';
 import type { Permission } from './permissions.ts';
-import type { AuditEntry, AuditRow, EndedSession, SessionRow, TokenRow, UserRow } from './store.ts';
+import type { StoredPolicy } from './policy.ts';
+import type {
+  AuditEntry,
+  AuditRow,
+  EndedSession,
+  OidcSession,
+  SessionRow,
+  TokenRow,
+  UserRow,
+} from './store.ts';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const secret = (bytes: number): string => randomBytes(bytes).toString('base64url');
@@ -328,6 +337,28 @@ export class ClickHouseAccessStore implements AccessBackend {
     }));
   }
 
+  // --- the access policy (policy.ts) ---
+
+  async policy(): Promise<StoredPolicy | undefined> {
+    const [r] = await this.w.query(
+      sql`select version, at, actor, doc from access_policy order by version desc, at desc limit 1`,
+    );
+    return r
+      ? { version: Number(r.version), at: Number(r.at), actor: String(r.actor), doc: str(r.doc) }
+      : undefined;
+  }
+
+  // Checked, then inserted: two admins saving the same version on two servers in the same instant
+  // could both insert; the newest is then the later `at`, and both saves are in the audit log.
+  async savePolicy(p: StoredPolicy): Promise<boolean> {
+    const [r] = await this.w.query(sql`select count() as n from access_policy where version = ${p.version}`);
+    if (Number(r?.n ?? 0) > 0) return false;
+    await this.w.execute([
+      sql`insert into access_policy (version, at, actor, doc) values (${p.version}, ${p.at}, ${p.actor}, ${p.doc})`,
+    ]);
+    return true;
+  }
+
   // --- pending OIDC sign-ins ---
 
   async putPendingSignIn(state: string, p: PendingSignIn): Promise<void> {
@@ -341,6 +372,33 @@ export class ClickHouseAccessStore implements AccessBackend {
     if (!r) return undefined;
     await this.w.execute([this.rewrite(ACCESS_OIDC_PENDING, sql`state = ${state}`, { remove: true })]);
     return { verifier: String(r.verifier), nonce: String(r.nonce), at: Number(r.at) };
+  }
+
+  // --- back-channel logout ---
+
+  async oidcSessions(now: number): Promise<OidcSession[]> {
+    const [live, tokens] = await Promise.all([
+      this.rows(
+        ACCESS_SESSIONS,
+        sql`expires_at > ${now} and id_hash global in (select id_hash from ${logOf(ACCESS_SESSION_OIDC)} final
+          where _deleted = 0 and id_token is not null)`,
+      ),
+      this.rows(ACCESS_SESSION_OIDC, sql`id_token is not null`),
+    ]);
+    const idToken = new Map(tokens.map((t) => [String(t.id_hash), String(t.id_token)]));
+    return live.flatMap((s) => {
+      const t = idToken.get(String(s.id_hash));
+      return t === undefined ? [] : [{ idHash: String(s.id_hash), user: String(s.user), idToken: t }];
+    });
+  }
+
+  async deleteSessionsByHash(idHashes: string[]): Promise<void> {
+    if (idHashes.length === 0) return;
+    const key = sql`id_hash in (${sql.list(idHashes)})`;
+    await this.w.execute([
+      this.rewrite(ACCESS_SESSION_OIDC, key, { remove: true, set: NO_ID_TOKEN }),
+      this.rewrite(ACCESS_SESSIONS, key, { remove: true }),
+    ]);
   }
 }
 

@@ -5,8 +5,9 @@
 // state is also in a cookie), exchanges the code with the verifier, and validates the ID token with
 // `jose`: signature by the provider's JWKS (asymmetric algorithms only), iss, aud (and azp), exp,
 // then the nonce. What the claims mean for Mortar (user, roles) is decided by access-control.ts.
+// `verifyLogoutToken` checks a back-channel logout token the same way (Back-Channel Logout 1.0).
 import { createHash, randomBytes } from 'node:crypto';
-import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
 
 export interface OidcSettings {
   /** Shown as "Sign in with <name>". */
@@ -101,9 +102,45 @@ export function memoryPendingSignIns(now: () => number = Date.now): PendingSignI
   };
 }
 
+/** Who a back-channel logout token ends: the provider session (sid) and/or the subject (sub). */
+export interface LogoutClaims {
+  sid?: string;
+  sub?: string;
+}
+
+/** The event a logout token must carry (Back-Channel Logout 1.0, section 2.4). */
+export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+// A logout token is sent the moment the provider session ends: an older one is refused, which also
+// bounds how long its jti must be remembered.
+const LOGOUT_MAX_AGE_S = 600;
+const CLOCK_TOLERANCE_S = 30;
+const MAX_SEEN_JTI = 10_000;
+// typ values of tokens that are not logout tokens (at+jwt, ...) are refused: no other JWT of the provider passes for one.
+const LOGOUT_TYPS = new Set(['logout+jwt', 'application/logout+jwt', 'jwt']);
+
+/**
+ * Whether an ID token kept with a session belongs to what a logout token ends: same issuer, and the
+ * logout's sid (and sub, when it has both), or with only a sub, that sub. The stored token was
+ * verified at sign-in, so it is only decoded here.
+ */
+export function sessionMatches(idToken: string, logout: LogoutClaims, issuer: string): boolean {
+  let c: JWTPayload;
+  try {
+    c = decodeJwt(idToken);
+  } catch {
+    return false;
+  }
+  if (c.iss !== issuer) return false;
+  if (logout.sid !== undefined)
+    return c.sid === logout.sid && (logout.sub === undefined || c.sub === logout.sub);
+  return logout.sub !== undefined && c.sub === logout.sub;
+}
+
 export class OidcClient {
   private discovery?: Promise<Discovery>;
   private jwks?: ReturnType<typeof createRemoteJWKSet>;
+  /** jti of accepted logout tokens -> until when (ms) the token itself would still pass. Per server. */
+  private readonly seenJti = new Map<string, number>();
 
   constructor(
     readonly settings: OidcSettings,
@@ -249,6 +286,60 @@ export class OidcClient {
     url.searchParams.set('post_logout_redirect_uri', this.settings.postLogoutRedirectUrl);
     if (idToken) url.searchParams.set('id_token_hint', idToken);
     return url.toString();
+  }
+
+  /**
+   * Validates a back-channel logout token (OpenID Connect Back-Channel Logout 1.0, section 2.6):
+   * signed by the provider's JWKS like the ID token, iss, aud, iat (not older than 10 minutes), exp
+   * when present, jti, the logout event, sid and/or sub, and no nonce (so an ID token never passes
+   * for one). A jti seen before on this server within the token's lifetime is a replay. Throws
+   * OidcFailure (reason audited, message answered) when refused.
+   */
+  async verifyLogoutToken(token: string): Promise<LogoutClaims> {
+    const refuse = (reason: string): never => {
+      throw new OidcFailure(`logout token refused: ${reason}`, `logout token: ${reason}`);
+    };
+    await this.provider();
+    let claims: JWTPayload;
+    try {
+      const { payload, protectedHeader } = await jwtVerify(token, this.jwks!, {
+        issuer: this.settings.issuer,
+        audience: this.settings.clientId,
+        algorithms: ALGORITHMS,
+        requiredClaims: ['iat', 'jti'],
+        maxTokenAge: LOGOUT_MAX_AGE_S,
+        clockTolerance: CLOCK_TOLERANCE_S,
+        currentDate: new Date(this.now()),
+      });
+      if (protectedHeader.typ !== undefined && !LOGOUT_TYPS.has(protectedHeader.typ.toLowerCase()))
+        refuse(`typ ${protectedHeader.typ.slice(0, 40)}`);
+      claims = payload;
+    } catch (e) {
+      if (e instanceof OidcFailure) throw e;
+      return refuse(tokenProblem(e));
+    }
+    // events: a JSON object whose logout member is itself a JSON object (usually {}).
+    const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (
+      !isObject(claims.events) ||
+      !isObject((claims.events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT])
+    )
+      refuse('no back-channel logout event');
+    if (claims.nonce !== undefined) refuse('has a nonce');
+    const sid = typeof claims.sid === 'string' && claims.sid !== '' ? claims.sid : undefined;
+    const sub = typeof claims.sub === 'string' && claims.sub !== '' ? claims.sub : undefined;
+    if (sid === undefined && sub === undefined) refuse('neither sid nor sub');
+    const jti = String(claims.jti);
+    const t = this.now();
+    for (const [k, until] of this.seenJti) if (until <= t) this.seenJti.delete(k);
+    if (this.seenJti.has(jti)) refuse('replayed jti');
+    // Remembered as long as the token would pass: until it expires or grows too old, whichever is first.
+    const until =
+      Math.min(claims.exp ?? Number.POSITIVE_INFINITY, claims.iat! + LOGOUT_MAX_AGE_S) * 1000 +
+      CLOCK_TOLERANCE_S * 1000;
+    if (this.seenJti.size >= MAX_SEEN_JTI) this.seenJti.delete(this.seenJti.keys().next().value!);
+    this.seenJti.set(jti, until);
+    return { ...(sid !== undefined ? { sid } : {}), ...(sub !== undefined ? { sub } : {}) };
   }
 
   /**

@@ -1,85 +1,20 @@
-// The access section of the configuration turned into settings, with the checks zod cannot make:
-// every permission a role names must exist (a typo would otherwise silently grant nothing), and
-// every mask must name a text dimension of a dataset (a mask on nothing would protect nothing).
+// The access section of the configuration turned into settings, with the checks zod cannot make
+// (roles and masks: policy.ts; OIDC: URLs, roles and the client secret below).
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/load.ts';
 import type { AccessConfig } from '../config/schema.ts';
 import { type ErrorDetail, UserError } from '../events/errors.ts';
 import { parseDurationMs } from '../events/time.ts';
-import { findDimension } from '../reports/dataset.ts';
-import { datasets } from '../reports/datasets.ts';
 import { type AccessSettings, DEFAULT_ACCESS } from './access-control.ts';
-import type { MaskRule } from './masks.ts';
 import type { OidcSettings } from './oidc.ts';
-import { isPermission, PERMISSIONS, type Permission } from './permissions.ts';
+import { checkPolicy } from './policy.ts';
 import { type RoleDef, roleTable } from './roles.ts';
-import { parseScopeRule } from './scopes.ts';
 
 export function accessSettings(config: Config): AccessSettings {
   const a = config.access;
   if (!a) return DEFAULT_ACCESS;
-  const errors: ErrorDetail[] = [];
-  const roles: Record<string, RoleDef> = {};
-  for (const [role, def] of Object.entries(a.roles ?? {})) {
-    const permissions: Permission[] = [];
-    def.permissions.forEach((p, i) => {
-      if (isPermission(p)) permissions.push(p);
-      else
-        errors.push({
-          where: config.locate(['access', 'roles', role, 'permissions', i]),
-          message: `unknown permission "${p}"`,
-          hint: `use one of ${PERMISSIONS.join(', ')}`,
-        });
-    });
-    for (const [dataset, rules] of Object.entries(def.scopes ?? {}))
-      rules.forEach((rule, i) => {
-        const parsed = parseScopeRule(rule);
-        if (typeof parsed === 'string')
-          errors.push({
-            where: config.locate(['access', 'roles', role, 'scopes', dataset, i]),
-            message: `scope rule "${rule}": ${parsed}`,
-            hint: 'e.g. "subsystem in [video, console]" or "attrs.site = {user.site}"',
-          });
-      });
-    roles[role] = { permissions, description: def.description, scopes: def.scopes };
-  }
-  const masks: MaskRule[] = [];
-  const known = datasets([]);
-  (a.masks ?? []).forEach((m, i) => {
-    const where = (key: string) => config.locate(['access', 'masks', i, key]);
-    const ds = Object.hasOwn(known, m.dataset) ? known[m.dataset] : undefined;
-    const dim = ds ? findDimension(ds, m.field) : undefined;
-    if (!ds)
-      errors.push({
-        where: where('dataset'),
-        message: `unknown dataset "${m.dataset}"`,
-        hint: `use one of ${Object.keys(known).join(', ')}`,
-      });
-    else if (!dim && !(m.dataset === 'events' && m.field === 'raw'))
-      errors.push({
-        where: where('field'),
-        message: `dataset ${m.dataset} has no field "${m.field}"`,
-        hint: `use one of ${[
-          ...Object.entries(ds.dimensions)
-            .filter(([, dim]) => dim.type === 'string')
-            .map(([n]) => n),
-          ...Object.keys(ds.dynamic ?? {}).map((p) => `${p}.<name>`),
-        ].join(', ')}`,
-      });
-    else if (dim && dim.type !== 'string')
-      errors.push({
-        where: where('field'),
-        message: `"${m.field}" is a ${dim.type} field; only text fields can be masked`,
-        hint: 'mask a text field, or limit the rows with a role scope instead',
-      });
-    if (!isPermission(m.unless))
-      errors.push({
-        where: where('unless'),
-        message: `unknown permission "${m.unless}"`,
-        hint: `use one of ${PERMISSIONS.join(', ')}`,
-      });
-    else masks.push({ dataset: m.dataset, field: m.field, mode: m.mode, unless: m.unless });
-  });
+  const { policy, errors } = checkPolicy(a, (path) => config.locate(['access', ...path]));
+  const { roles, masks } = policy;
   const oidc = a.oidc ? oidcSettings(config, a.oidc, roleTable(roles), errors) : undefined;
   if (errors.length) throw new UserError('config_invalid', 'the access section has errors', errors);
   return {

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Permission } from './permissions.ts';
+import type { StoredPolicy } from './policy.ts';
 
 export interface UserRow {
   name: string;
@@ -36,6 +37,13 @@ export interface EndedSession {
   method: 'password' | 'oidc';
   /** A credential: only ever sent back to the provider, as id_token_hint. */
   idToken: string | null;
+}
+
+/** A live OIDC session as back-channel logout looks for it: the session's id hash (never the cookie), its user and ID token. */
+export interface OidcSession {
+  idHash: string;
+  user: string;
+  idToken: string;
 }
 
 export interface TokenRow {
@@ -88,6 +96,12 @@ const MIGRATIONS: string[] = [
   // (the id_token_hint of the provider logout), deleted with the session.
   `ALTER TABLE sessions ADD COLUMN method TEXT NOT NULL DEFAULT 'password';
    ALTER TABLE sessions ADD COLUMN id_token TEXT;`,
+  // The access policy as saved on the admin page (policy.ts): append-only versions, the newest in force.
+  `CREATE TABLE policy (version INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, doc TEXT);
+   CREATE TRIGGER policy_no_update BEFORE UPDATE ON policy
+     BEGIN SELECT RAISE(ABORT, 'the policy log is append-only'); END;
+   CREATE TRIGGER policy_no_delete BEFORE DELETE ON policy
+     BEGIN SELECT RAISE(ABORT, 'the policy log is append-only'); END;`,
 ];
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -273,6 +287,21 @@ export class AccessStore {
     this.db.prepare('DELETE FROM sessions WHERE user = ?').run(user);
   }
 
+  oidcSessions(now: number): OidcSession[] {
+    return this.db
+      .prepare(
+        "SELECT id_hash AS idHash, user, id_token AS idToken FROM sessions WHERE method = 'oidc' AND id_token IS NOT NULL AND expires_at > ?",
+      )
+      .all(now) as OidcSession[];
+  }
+
+  deleteSessionsByHash(idHashes: string[]): void {
+    const del = this.db.prepare('DELETE FROM sessions WHERE id_hash = ?');
+    this.db.transaction(() => {
+      for (const h of idHashes) del.run(h);
+    })();
+  }
+
   // --- API tokens ---
 
   /** A new token; its full text is returned once and never stored. */
@@ -372,6 +401,22 @@ export class AccessStore {
       detail: JSON.parse(r.detail) as Record<string, unknown>,
       ip: r.ip ?? undefined,
     }));
+  }
+
+  /** The newest version of the access policy log (policy.ts), if an admin ever saved one. */
+  policy(): StoredPolicy | undefined {
+    return this.db
+      .prepare('SELECT version, at, actor, doc FROM policy ORDER BY version DESC LIMIT 1')
+      .get() as StoredPolicy | undefined;
+  }
+
+  /** Appends a policy version; false when that version exists (someone saved in between). */
+  savePolicy(p: StoredPolicy): boolean {
+    return (
+      this.db
+        .prepare('INSERT INTO policy (version, at, actor, doc) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(p.version, p.at, p.actor, p.doc).changes === 1
+    );
   }
 }
 

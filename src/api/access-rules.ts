@@ -15,6 +15,8 @@ const RULES: [Method, string, Rule][] = [
   // OpenID Connect: the start and the provider's redirect back come before any session exists
   ['GET', '/api/auth/oidc/login', 'public'],
   ['GET', '/api/auth/oidc/callback', 'public'],
+  // the provider's server, not a browser: the signed logout token is the credential (routes/oidc.ts)
+  ['POST', '/api/auth/oidc/backchannel-logout', 'public'],
   ['*', '/api/auth/*', 'signed_in'],
   ['GET', '/api/health', 'signed_in'],
   ['GET', '/api/openapi.json', 'signed_in'],

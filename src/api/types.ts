@@ -441,7 +441,10 @@ export type VisualType = ReportVisualType;
 /** One template of a source, counted in the requested range. */
 export interface PatternSummary {
   id: string;
+  /** Masked values replaced for a viewer with field masks; "(hidden: may contain masked values)" when templateHidden. */
   template: string;
+  /** Set when the template text is hidden whole from this viewer: too many masked values to replace. */
+  templateHidden?: boolean;
   /** Messages in the range. */
   count: number;
   /** Messages since mining began. */
@@ -480,7 +483,9 @@ export interface PatternChange {
   /** The component whose message started a new template (new patterns only). */
   component?: string;
   id: string;
+  /** As PatternSummary.template (masked values replaced, or hidden with templateHidden). */
   template: string;
+  templateHidden?: boolean;
   kind: PatternChangeKind;
   at: string;
   /** Messages in the recent window (rate changes). */
@@ -571,6 +576,44 @@ export interface AdminOverview {
   permissions: { name: string; help: string }[];
   /** Field masks (access.masks): who lacks `unless` sees `field` of `dataset` masked. */
   masks: { dataset: string; field: string; mode: 'hide' | 'partial' | 'hash'; unless: string }[];
+}
+
+/** One role as the policy editor reads and saves it. */
+export interface PolicyRole {
+  description?: string;
+  permissions: string[];
+  /** Row scope rules per dataset, e.g. {events: ["subsystem in [video, console]"]}. */
+  scopes?: Record<string, string[]>;
+}
+
+export interface PolicyMask {
+  dataset: string;
+  field: string;
+  mode: 'hide' | 'partial' | 'hash';
+  unless: string;
+}
+
+/** GET /api/admin/policy: the access policy in force (roles beside the built-in ones, masks), and what the editor needs. */
+export interface PolicyResponse {
+  /** config: the configuration's policy (access.roles, access.masks); store: saved on this page. */
+  source: { kind: 'config' | 'store'; version: number; at?: string; actor?: string };
+  /** Why the newest saved policy is not in force, when it is not. */
+  problem?: string;
+  policy: { roles: Record<string, PolicyRole>; masks: PolicyMask[] };
+  /** The configuration's policy: what "reset to configuration" returns to. */
+  config: { roles: Record<string, PolicyRole>; masks: PolicyMask[] };
+  builtinRoles: Record<string, PolicyRole>;
+  permissions: { name: string; help: string }[];
+  /** Datasets scopes and masks may name: every field (for scopes) and the text fields (for masks); `attrs.<name>` stands for any attribute. */
+  datasets: { name: string; label: string; fields: string[]; textFields: string[] }[];
+  /** Users holding each role (a role in use cannot be removed). */
+  holders: Record<string, string[]>;
+}
+
+/** PUT /api/admin/policy: `policy` null returns to the configuration's policy. */
+export interface PolicySaveRequest {
+  baseVersion: number;
+  policy: { roles: Record<string, PolicyRole>; masks: PolicyMask[] } | null;
 }
 
 export interface AuditRowInfo {

@@ -821,6 +821,53 @@ export const reportSpec = reportBodySpec.extend({
   id: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'expected a lower-case id: letters, digits, - and _'),
 });
 
+/** One role of access.roles (also the shape the admin page's policy editor saves, policy.ts). */
+export const roleSpec = z.strictObject({
+  description: z.string().optional(),
+  permissions: z
+    .array(z.string())
+    .describe(
+      'Features: view_cockpit, view_reports, edit_reports, view_raw, export, view_dead_letters, edit_pipelines, manage_users, view_audit, ingest, view_personal_data.',
+    ),
+  scopes: z
+    .record(z.string(), z.array(z.string()))
+    .optional()
+    .describe(
+      'Rows this role may see, per dataset: conditions such as "subsystem in [video, console]" or "attrs.site = {user.site}" (ANDed; a user\'s roles OR together). A dataset without rules is not restricted by this role.',
+    ),
+});
+
+/** One field mask of access.masks (also saved by the policy editor). */
+export const maskSpec = z.strictObject({
+  dataset: z
+    .string()
+    .default('events')
+    .describe('The dataset whose field is masked (events, dead_letters, flow_alerts, ...).'),
+  field: z
+    .string()
+    .describe(
+      'A text dimension of the dataset: attrs.operator, keys.user, message, component, ... (attrs.a also covers attrs.a.b).',
+    ),
+  mode: z
+    .enum(['hide', 'partial', 'hash'])
+    .default('partial')
+    .describe(
+      'hide: no value; partial: the first 2 characters then *** (values of up to 4 characters: ***); hash: a pseudonym (#, 10 hex digits), equal for equal values.',
+    ),
+  unless: z
+    .string()
+    .default('view_personal_data')
+    .describe('The permission that shows the real value; everyone without it sees the mask.'),
+});
+
+/** What the admin page's policy editor saves: roles and masks, the same shapes as access.roles and access.masks. */
+export const policySpec = z.strictObject({
+  roles: z.record(name, roleSpec).default({}),
+  masks: z.array(maskSpec).default([]),
+});
+export type PolicyInput = z.input<typeof policySpec>;
+export type PolicyDoc = z.infer<typeof policySpec>;
+
 export const accessSpec = z
   .strictObject({
     enabled: z
@@ -848,54 +895,16 @@ export const accessSpec = z
       .default(20)
       .describe('Login attempts allowed per client address per minute.'),
     roles: z
-      .record(
-        name,
-        z.strictObject({
-          description: z.string().optional(),
-          permissions: z
-            .array(z.string())
-            .describe(
-              'Features: view_cockpit, view_reports, edit_reports, view_raw, export, view_dead_letters, edit_pipelines, manage_users, view_audit, ingest, view_personal_data.',
-            ),
-          scopes: z
-            .record(z.string(), z.array(z.string()))
-            .optional()
-            .describe(
-              'Rows this role may see, per dataset: conditions such as "subsystem in [video, console]" or "attrs.site = {user.site}" (ANDed; a user\'s roles OR together). A dataset without rules is not restricted by this role.',
-            ),
-        }),
-      )
+      .record(name, roleSpec)
       .optional()
       .describe(
         'Roles beside the built-in admin, analyst, viewer and auditor (a same-named role replaces one).',
       ),
     masks: z
-      .array(
-        z.strictObject({
-          dataset: z
-            .string()
-            .default('events')
-            .describe('The dataset whose field is masked (events, dead_letters, flow_alerts, ...).'),
-          field: z
-            .string()
-            .describe(
-              'A text dimension of the dataset: attrs.operator, keys.user, message, component, ... (attrs.a also covers attrs.a.b).',
-            ),
-          mode: z
-            .enum(['hide', 'partial', 'hash'])
-            .default('partial')
-            .describe(
-              'hide: no value; partial: the first 2 characters then *** (values of up to 4 characters: ***); hash: a pseudonym (#, 10 hex digits), equal for equal values.',
-            ),
-          unless: z
-            .string()
-            .default('view_personal_data')
-            .describe('The permission that shows the real value; everyone without it sees the mask.'),
-        }),
-      )
+      .array(maskSpec)
       .default([])
       .describe(
-        "Fields shown masked on every path (reports and exports, event search and drill-down, catalog, link and pattern examples, dead letters). Reports filter, group and sort on the masked value; message and raw text have the row's masked values replaced.",
+        'Fields shown masked on every path (reports and exports, event search and drill-down, catalog, link and pattern examples, pattern templates, dead letters). Reports filter, group and sort on the masked value; message and raw text have the row\'s masked values replaced, and pattern templates the masked values of their events (a template whose events hold over 1000 distinct values of a masked field reads "(hidden: may contain masked values)").',
       ),
     mask_salt: z
       .string()
@@ -926,7 +935,7 @@ export const accessSpec = z
         redirect_url: z
           .url()
           .describe(
-            "This server's callback as registered at the provider: https://<mortar>/api/auth/oidc/callback.",
+            "This server's callback as registered at the provider: https://<mortar>/api/auth/oidc/callback. Register https://<mortar>/api/auth/oidc/backchannel-logout as the client's back-channel logout URI (with session required) so a logout at the provider ends the Mortar sessions too.",
           ),
         post_logout_redirect_url: z
           .url()

@@ -190,7 +190,7 @@ describe('field masks', () => {
       piaSaw += leaked(await body(pia, `/api/patterns/${id}?${RANGE}`)).length;
     }
     expect(piaSaw).toBeGreaterThan(0);
-    // templates are not redacted (they carry no row); names vary within them, so the miner wildcards them
+    // templates are redacted by their events' masked values (test/access/pattern-masks.test.ts)
     expect(leaked(await body(ana, `/api/patterns?${RANGE}&limit=500`))).toEqual([]);
     expect(leaked(await body(ana, `/api/patterns/changes?${RANGE}`))).toEqual([]);
     expect(leaked(await body(ana, '/api/links'))).toEqual([]);

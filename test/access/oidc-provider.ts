@@ -5,7 +5,8 @@
 // a real relying party through good and bad flows. With `sessions`, /authorize asks for credentials
 // (a one-button page) unless the browser has the provider's session cookie, and /end_session
 // (RP-Initiated Logout, advertised in discovery) records each call, ends that session and sends the
-// browser to post_logout_redirect_uri.
+// browser to post_logout_redirect_uri. ID tokens carry a `sid` (the provider session), and
+// `logoutToken` signs back-channel logout tokens for tests to POST to the relying party.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +42,12 @@ export interface TestProvider {
   loginPrompts: number;
   /** With `sessions`: the query of every /end_session call. */
   endSessionCalls: Record<string, string>[];
+  /**
+   * A back-channel logout token (Back-Channel Logout 1.0, 2.4) signed with the provider's key (or
+   * a foreign one): iss, aud, iat, exp, jti, the logout event and typ logout+jwt unless `claims`
+   * or `typ` say otherwise (a claim given as undefined is left out).
+   */
+  logoutToken(claims: Record<string, unknown>, o?: { foreignKey?: boolean; typ?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -67,6 +74,22 @@ export async function startProvider(
     idTokens: [],
     loginPrompts: 0,
     endSessionCalls: [],
+    logoutToken: async (claims, o = {}) => {
+      const now = Math.floor(Date.now() / 1000);
+      const all: Record<string, unknown> = {
+        iss: state.issuer,
+        aud: clientId,
+        iat: now,
+        exp: now + 120,
+        jti: randomBytes(12).toString('hex'),
+        events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+        ...claims,
+      };
+      for (const [k, v] of Object.entries(all)) if (v === undefined) delete all[k];
+      return new SignJWT(all)
+        .setProtectedHeader({ alg: 'RS256', kid, typ: o.typ ?? 'logout+jwt' })
+        .sign(o.foreignKey ? foreign.privateKey : privateKey);
+    },
     close: () =>
       new Promise((r) => {
         server.close(() => r());
@@ -118,6 +141,8 @@ export async function startProvider(
         code_challenge_methods_supported: ['S256'],
         id_token_signing_alg_values_supported: ['RS256'],
         ...(options.sessions ? { end_session_endpoint: `${state.issuer}/end_session` } : {}),
+        backchannel_logout_supported: true,
+        backchannel_logout_session_supported: true,
       });
     if (url.pathname === '/jwks') return json(200, { keys: [jwk] });
     if (url.pathname === '/authorize') {
@@ -140,7 +165,12 @@ export async function startProvider(
         method: q.get('code_challenge_method') ?? '',
         nonce: q.get('nonce') ?? '',
         redirectUri,
-        claims: { sub: `sub-${String(state.next.claims.preferred_username)}`, ...state.next.claims },
+        claims: {
+          sub: `sub-${String(state.next.claims.preferred_username)}`,
+          // The provider session (Back-Channel Logout's sid): each sign-in is one without `sessions`.
+          sid: sid ?? randomBytes(8).toString('hex'),
+          ...state.next.claims,
+        },
         ...(state.next.userinfo ? { userinfo: state.next.userinfo } : {}),
       });
       const back = new URL(redirectUri);

@@ -31,7 +31,9 @@ describe('the origin of a session in the SQLite access store', () => {
     first.close();
     // Back to the first schema: as a file written before the migration that added the columns.
     const db = new Database(path);
-    db.exec('ALTER TABLE sessions DROP COLUMN id_token; ALTER TABLE sessions DROP COLUMN method');
+    db.exec(
+      'DROP TABLE policy; ALTER TABLE sessions DROP COLUMN id_token; ALTER TABLE sessions DROP COLUMN method',
+    );
     db.pragma('user_version = 1');
     db.close();
     const store = AccessStore.open(path);

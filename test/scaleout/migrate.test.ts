@@ -41,6 +41,9 @@ import { serveOnClickHouse } from './chaos-support.ts';
 const BIN = fileURLToPath(new URL('../../bin/mortar.js', import.meta.url));
 const PAGE = 10_000;
 const ANN_PASSWORD = 'ann-old-password';
+/** An access policy saved on the admin page before the move (policy.ts). */
+const POLICY_DOC = JSON.stringify({ roles: { ops: { permissions: ['view_cockpit'] } }, masks: [] });
+
 const DECISION = [
   'l-checkout-payments',
   'checkout',
@@ -156,6 +159,7 @@ describe('mortar migrate: DuckDB -> ClickHouse, interrupted and resumed', () => 
     store.updateUser('bob', { disabled: true });
     store.recordFailedLogin('ann', t0 + 500, 5, 60_000);
     store.createSession('ann', Date.now(), 3_600_000);
+    store.savePolicy({ version: 1, at: t0 + 100, actor: 'ann', doc: POLICY_DOC });
     // Times tie and step back once: the moved log must keep the file's order, not re-sort by time.
     const entries: [number, string, string, AuditRow['outcome']][] = [
       [t0, 'cli:root', 'user_add', 'ok'],
@@ -231,7 +235,7 @@ describe('mortar migrate: DuckDB -> ClickHouse, interrupted and resumed', () => 
     const n = sourceAudit.length;
     expect(out).toMatch(
       new RegExp(
-        `users\\s+2\\s+2\\s+0\\n\\s+api tokens\\s+2\\s+2\\s+0\\n\\s+audit entries\\s+${n}\\s+${n}\\s+0\\n`,
+        `users\\s+2\\s+2\\s+0\\n\\s+api tokens\\s+2\\s+2\\s+0\\n\\s+audit entries\\s+${n}\\s+${n}\\s+0\\n\\s+policy versions\\s+1\\s+1\\s+0\\n`,
       ),
     );
     expect(out).toContain(
@@ -281,6 +285,7 @@ describe('mortar migrate: DuckDB -> ClickHouse, interrupted and resumed', () => 
     expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
     expect(again.stdout).toMatch(new RegExp(`audit entries\\s+${n}\\s+0\\s+${n}\\n`));
     expect(again.stdout).toMatch(/link decisions\s+1\s+0\s+1\n/);
+    expect(again.stdout).toMatch(/policy versions\s+1\s+0\s+1\n/);
     expect(again.stdout).toContain('the audit log already records this migration');
 
     const moved = await openWarehouse(target);
@@ -288,6 +293,12 @@ describe('mortar migrate: DuckDB -> ClickHouse, interrupted and resumed', () => 
       const [audit] = await moved.query(sql`select count() as n, uniqExact(seq) as seqs from access_audit`);
       expect([Number(audit?.n), Number(audit?.seqs)]).toEqual([n + 1, n + 1]);
       const store = new ClickHouseAccessStore(moved);
+      expect(await store.policy()).toEqual({
+        version: 1,
+        at: Date.parse('2026-01-10T08:00:00.100Z'),
+        actor: 'ann',
+        doc: POLICY_DOC,
+      });
       const users = await store.users();
       expect(users.map((u) => [u.name, u.roles, u.attrs, u.disabled, u.failedLogins])).toEqual([
         ['ann', ['admin'], {}, false, 1],
@@ -374,7 +385,9 @@ describe('mortar migrate: DuckDB -> ClickHouse, interrupted and resumed', () => 
     expect(out).toContain(`cluster: ${cluster.name}\n  shards: [http://${a}, http://${b}]`);
     const n = sourceAudit.length;
     expect(out).toMatch(
-      new RegExp(`audit entries\\s+${n}\\s+${n}\\s+0\\n\\s+link decisions\\s+1\\s+1\\s+0\\n`),
+      new RegExp(
+        `audit entries\\s+${n}\\s+${n}\\s+0\\n\\s+policy versions\\s+1\\s+1\\s+0\\n\\s+link decisions\\s+1\\s+1\\s+0\\n`,
+      ),
     );
     await expectSameRows({
       type: 'clickhouse',

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseAccessStore } from '../../src/access/clickhouse-access.ts';
+import type { PolicyResponse } from '../../src/api/types.ts';
 import { openWarehouse } from '../../src/warehouse/open.ts';
 import { sql } from '../../src/warehouse/sql.ts';
 import { startProvider, type TestProvider } from '../access/oidc-provider.ts';
@@ -189,8 +190,43 @@ describe('two servers on one ClickHouse share access', () => {
       .filter((c) => c.startsWith('mortar_session='));
     expect(await who(a.url, { cookie: olga.join('; '), csrf: '' })).toBe('olga');
 
-    // One audit log, read from either server: A's logins, B's logout and revocation, the CLI's changes.
+    // The access policy saved on A (olga's viewer role gains view_raw) applies on B within its
+    // check interval, without a new sign-in.
     const s3 = await login(b.url, 'ann', 'ann-second-password');
+    const olgaPermissions = async (url: string) =>
+      (
+        (await (await fetch(`${url}/api/auth/me`, { headers: { cookie: olga.join('; ') } })).json()) as {
+          permissions: string[];
+        }
+      ).permissions;
+    expect(await olgaPermissions(b.url)).not.toContain('view_raw');
+    const policy = (await (
+      await fetch(`${a.url}/api/admin/policy`, { headers: { cookie: s3.cookie } })
+    ).json()) as PolicyResponse;
+    expect(policy.source).toEqual({ kind: 'config', version: 0 });
+    const saved = await fetch(`${a.url}/api/admin/policy`, {
+      method: 'PUT',
+      headers: { cookie: s3.cookie, 'x-csrf-token': s3.csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        baseVersion: 0,
+        policy: {
+          roles: { viewer: { permissions: ['view_cockpit', 'view_reports', 'view_raw'] } },
+          masks: [],
+        },
+      }),
+    });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    expect(await olgaPermissions(a.url)).toContain('view_raw');
+    const until = Date.now() + 10_000;
+    while (!(await olgaPermissions(b.url)).includes('view_raw') && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(await olgaPermissions(b.url)).toContain('view_raw');
+    const onBPolicy = (await (
+      await fetch(`${b.url}/api/admin/policy`, { headers: { cookie: s3.cookie } })
+    ).json()) as PolicyResponse;
+    expect(onBPolicy.source).toMatchObject({ kind: 'store', version: 1, actor: 'ann' });
+
+    // One audit log, read from either server: A's logins, B's logout and revocation, the CLI's changes.
     for (const url of [a.url, b.url]) {
       const res = await fetch(`${url}/api/audit?limit=100`, { headers: { cookie: s3.cookie } });
       const rows = ((await res.json()) as { rows: { seq: number; action: string; outcome: string }[] }).rows;
@@ -203,6 +239,7 @@ describe('two servers on one ClickHouse share access', () => {
         'token_revoke:ok',
         'user_change:ok',
         'login:failed',
+        'policy:ok',
       ])
         expect(actions).toContain(expected);
       // Newest first.
@@ -316,6 +353,17 @@ describe('the ClickHouse access store on a two-shard cluster', () => {
     await x.putPendingSignIn('state-1', { verifier: 'v', nonce: 'n', at: now });
     expect(await y.takePendingSignIn('state-1')).toEqual({ verifier: 'v', nonce: 'n', at: now });
     expect(await x.takePendingSignIn('state-1')).toBeUndefined();
+
+    // The access policy log: a version saved through one shard is the newest through the other; the
+    // same version again is refused (a concurrent save lost), the next one wins.
+    expect(await y.policy()).toBeUndefined();
+    expect(await x.savePolicy({ version: 1, at: now, actor: 'a', doc: '{"roles":{},"masks":[]}' })).toBe(
+      true,
+    );
+    expect(await y.savePolicy({ version: 1, at: now + 1, actor: 'b', doc: null })).toBe(false);
+    expect(await y.policy()).toEqual({ version: 1, at: now, actor: 'a', doc: '{"roles":{},"masks":[]}' });
+    expect(await y.savePolicy({ version: 2, at: now + 2, actor: 'b', doc: null })).toBe(true);
+    expect(await x.policy()).toEqual({ version: 2, at: now + 2, actor: 'b', doc: null });
 
     // The audit log: entries from both sides, newest first, paged by seq, filtered.
     for (let i = 0; i < 10; i++)

@@ -1,16 +1,19 @@
-// Administration (manage_users): users and their roles and attributes, the role table, "view as"
-// another user (audited), and the audit log (view_audit). Every change is audited.
+// Administration (manage_users): users and their roles and attributes, the access policy (roles,
+// scopes, masks: policy.ts), "view as" another user (audited), and the audit log (view_audit).
+// Every change is audited.
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AccessControl } from '../../access/access-control.ts';
 import { checkPasswordPolicy, hashPassword } from '../../access/password.ts';
 import { PERMISSION_HELP, PERMISSIONS } from '../../access/permissions.ts';
+import { fieldsOf, policyDoc } from '../../access/policy.ts';
 import { BUILTIN_ROLES } from '../../access/roles.ts';
 import type { UserRow } from '../../access/store.ts';
 import { UserError } from '../../events/errors.ts';
+import { datasets } from '../../reports/datasets.ts';
 import { clientAddress, identityOf, SESSION_COOKIE } from '../auth.ts';
 import { intParam } from '../params.ts';
-import type { AdminOverview, AuditRowInfo, UserInfo } from '../types.ts';
+import type { AdminOverview, AuditRowInfo, PolicyResponse, UserInfo } from '../types.ts';
 import { startSession } from './auth.ts';
 
 const ADMIN_COOKIE = 'mortar_admin_session';
@@ -81,9 +84,60 @@ export function adminRoutes(app: Hono, access: AccessControl | undefined): void 
         builtin: name in BUILTIN_ROLES && BUILTIN_ROLES[name] === r,
       })),
       permissions: PERMISSIONS.map((p) => ({ name: p, help: PERMISSION_HELP[p] })),
-      masks: a.settings.masks.map((m) => ({ ...m })),
+      masks: a.policy().policy.masks.map((m) => ({ ...m })),
     };
     return c.json(body);
+  });
+
+  // The access policy (roles, their scopes, field masks): read and saved by the admin page's editor.
+  const policyBody = async (a: AccessControl): Promise<PolicyResponse> => {
+    await a.refreshPolicy(true);
+    const { policy, source } = a.policy();
+    const holders: Record<string, string[]> = {};
+    for (const u of await a.store.users())
+      for (const r of u.roles) holders[r] = [...(holders[r] ?? []), u.name];
+    const all = datasets([]);
+    return {
+      source: {
+        kind: source.kind,
+        version: source.version,
+        ...(source.at !== undefined ? { at: new Date(source.at).toISOString() } : {}),
+        ...(source.actor !== undefined ? { actor: source.actor } : {}),
+      },
+      ...(a.policyProblem ? { problem: a.policyProblem } : {}),
+      policy: policyDoc(policy),
+      config: policyDoc(a.configPolicy()),
+      builtinRoles: policyDoc({ roles: BUILTIN_ROLES, masks: [] }).roles,
+      permissions: PERMISSIONS.map((p) => ({ name: p, help: PERMISSION_HELP[p] })),
+      datasets: Object.values(all).map((d) => ({
+        name: d.name,
+        label: d.label,
+        fields: fieldsOf(d.name, 'any'),
+        textFields: fieldsOf(d.name, 'text'),
+      })),
+      holders,
+    };
+  };
+
+  app.get('/api/admin/policy', async (c) => c.json(await policyBody(need())));
+
+  app.put('/api/admin/policy', async (c) => {
+    const a = need();
+    const b = await jsonBody(c);
+    if (typeof b.baseVersion !== 'number' || !Number.isInteger(b.baseVersion))
+      throw new UserError('bad_request', '"baseVersion" must be the version the edit started from', [
+        { where: 'body.baseVersion', message: JSON.stringify(b.baseVersion), hint: 'GET /api/admin/policy' },
+      ]);
+    if (!('policy' in b))
+      throw new UserError('bad_request', '"policy" is missing', [
+        {
+          where: 'body.policy',
+          message: 'absent',
+          hint: 'send {roles, masks}, or null to return to the configuration',
+        },
+      ]);
+    await a.savePolicy(b.policy, identityOf(c), b.baseVersion, clientAddress(c));
+    return c.json(await policyBody(a));
   });
 
   app.post('/api/admin/users', async (c) => {

@@ -5,6 +5,7 @@
 // mining began later).
 import type { Context, Hono } from 'hono';
 import { exampleViewer } from '../../access/example-viewer.ts';
+import { maskTemplates } from '../../access/masked-templates.ts';
 import { UserError } from '../../events/errors.ts';
 import { usToIso } from '../../events/time.ts';
 import { visibleExamples } from '../../process/catalog/examples.ts';
@@ -31,10 +32,11 @@ import type {
   PatternsResponse,
 } from '../types.ts';
 
-function summary(t: RangedTemplate): PatternSummary {
+function summary(t: RangedTemplate & { templateHidden?: boolean }): PatternSummary {
   return {
     id: t.id,
     template: t.template,
+    ...(t.templateHidden ? { templateHidden: true } : {}),
     count: t.count,
     total: t.total,
     firstSeen: usToIso(t.firstUs),
@@ -83,19 +85,31 @@ export function patternRoutes(app: Hono, deps: { warehouse: Warehouse }): void {
     const overflow = await overflowByPipeline(warehouse);
     const bySource = new Map<string, RangedTemplate[]>();
     for (const t of all) bySource.set(t.pipeline, [...(bySource.get(t.pipeline) ?? []), t]);
-    body.sources = [...bySource.entries()]
+    const sources = [...bySource.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([pipeline, ts]): PatternSource => {
+      .map(([pipeline, ts]) => {
         ts.sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1));
-        return {
-          pipeline,
-          subsystem: ts[0]!.subsystem,
-          templates: ts.length,
-          messages: ts.reduce((n, t) => n + t.count, 0),
-          overflow: overflow.get(pipeline) ?? 0,
-          patterns: ts.slice(0, limit).map(summary),
-        };
+        return { pipeline, ts, top: ts.slice(0, limit) };
       });
+    // Only the templates listed are redacted: their masked values are looked up, not all templates'.
+    const shown = await maskTemplates(
+      warehouse,
+      identityOf(c),
+      sources.flatMap((s) => s.top),
+    );
+    let at = 0;
+    body.sources = sources.map(({ pipeline, ts, top }): PatternSource => {
+      const patterns = shown.slice(at, at + top.length).map(summary);
+      at += top.length;
+      return {
+        pipeline,
+        subsystem: ts[0]!.subsystem,
+        templates: ts.length,
+        messages: ts.reduce((n, t) => n + t.count, 0),
+        overflow: overflow.get(pipeline) ?? 0,
+        patterns,
+      };
+    });
     return c.json(body);
   });
 
@@ -104,19 +118,19 @@ export function patternRoutes(app: Hono, deps: { warehouse: Warehouse }): void {
     const limit = intParam(c.req.query('limit'), 'limit', 100, 1, 1000);
     const body: PatternChangesResponse = { from: usToIso(fromUs), to: usToIso(toUs), changes: [] };
     if (!(await ready())) return c.json(body);
-    body.changes = (await changesInRange(warehouse, filter(c), fromUs, toUs, limit))
-      .filter(visible(c))
-      .map((r) => ({
-        pipeline: r.pipeline,
-        subsystem: r.subsystem,
-        component: r.component || undefined,
-        id: r.id,
-        template: r.template,
-        kind: r.kind as PatternChangeKind,
-        at: usToIso(r.atUs),
-        recent: r.recent,
-        baseline: r.baseline,
-      }));
+    const changes = (await changesInRange(warehouse, filter(c), fromUs, toUs, limit)).filter(visible(c));
+    body.changes = (await maskTemplates(warehouse, identityOf(c), changes)).map((r) => ({
+      pipeline: r.pipeline,
+      subsystem: r.subsystem,
+      component: r.component || undefined,
+      id: r.id,
+      template: r.template,
+      ...(r.templateHidden ? { templateHidden: true } : {}),
+      kind: r.kind as PatternChangeKind,
+      at: usToIso(r.atUs),
+      recent: r.recent,
+      baseline: r.baseline,
+    }));
     return c.json(body);
   });
 
@@ -124,6 +138,10 @@ export function patternRoutes(app: Hono, deps: { warehouse: Warehouse }): void {
     const id = c.req.param('id');
     const { fromUs, toUs, bucketSeconds } = await range(c);
     const known = (await ready()) ? (await templateRows(warehouse, id, filter(c))).filter(visible(c)) : [];
+    // Redacted from the stored rows; the ranged rows below carry the same text.
+    const texts = new Map(
+      (await maskTemplates(warehouse, identityOf(c), known)).map((t) => [t.pipeline, t] as const),
+    );
     if (known.length === 0)
       throw new UserError('not_found', `no pattern "${id}"`, [
         { where: 'path.id', message: 'unknown template id', hint: 'take an id from GET /api/patterns' },
@@ -148,7 +166,9 @@ export function patternRoutes(app: Hono, deps: { warehouse: Warehouse }): void {
           { subsystem: t.subsystem, pipeline: t.pipeline, field: 'message' },
           t.examples,
         );
-        return { ...summary(r), pipeline: t.pipeline, subsystem: t.subsystem, examples };
+        const seen = texts.get(t.pipeline)!;
+        const shown = { ...r, template: seen.template, templateHidden: seen.templateHidden };
+        return { ...summary(shown), pipeline: t.pipeline, subsystem: t.subsystem, examples };
       }),
     };
     return c.json(body);

@@ -142,6 +142,7 @@ export async function run(argv: string[]): Promise<number> {
       moved('users', access.users);
       moved('api tokens', access.tokens);
       moved('audit entries', access.audit);
+      if (access.policy.source > 0) moved('policy versions', access.policy);
     }
     moved('link decisions', decisions);
     if (!access) console.log(`  no access store at ${storePath}: no users, tokens or audit log to move`);

@@ -5,9 +5,9 @@
 import { userInfo as osUser } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { AccessBackend } from '../../access/access-backend.ts';
+import { AccessControl } from '../../access/access-control.ts';
 import { openAccessBackend } from '../../access/open-access.ts';
 import { checkPasswordPolicy, hashPassword } from '../../access/password.ts';
-import { roleTable } from '../../access/roles.ts';
 import { accessSettings } from '../../access/settings.ts';
 import { tokenRequest } from '../../api/routes/auth.ts';
 import { loadConfig } from '../../config/load.ts';
@@ -30,7 +30,8 @@ const HELP = `usage: mortar user <action> [options] -c FILE
   revoke TOKEN_ID                         revokes an API token
 
 Passwords are read from the terminal without echo, or with --password-stdin from the first line
-of standard input. Roles: the built-in admin, analyst, viewer, auditor and those in access.roles.`;
+of standard input. Roles: the built-in admin, analyst, viewer, auditor and those of the access policy
+(access.roles, or the policy saved on the admin page).`;
 
 async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin || !process.stdin.isTTY) {
@@ -92,7 +93,6 @@ export async function run(argv: string[]): Promise<number> {
   if (!action) throw new UserError('bad_request', `which action?\n\n${HELP}`);
   const config = loadConfig(values.config as string);
   const settings = accessSettings(config);
-  const roles = roleTable(settings.roles);
   // A ClickHouse warehouse holds the access records; an embedded DuckDB (locked by a running
   // server) is not opened: its access store is the SQLite file beside it.
   const warehouse: Warehouse | undefined =
@@ -104,6 +104,10 @@ export async function run(argv: string[]): Promise<number> {
     await warehouse?.close();
     throw e;
   }
+  // The roles in force: the configuration's, or the policy saved on the admin page.
+  const control = new AccessControl(store, settings);
+  await control.refreshPolicy(true);
+  const roles = control.roles;
   const actor = `cli:${osUser().username}`;
   const audit = (action: string, target: string, detail?: Record<string, unknown>) =>
     store.audit({ at: now, actor, action, target, outcome: 'ok', detail });

@@ -121,3 +121,16 @@ export function accessTablesDdl(layout: ClickHouseLayout): Sql[] {
     ...appendOnly(layout, 'access_token_uses', sql`id String, at Int64`, sql`id, at`),
   ];
 }
+
+/**
+ * The access policy as saved on the admin page (src/access/policy.ts): append-only versions, the
+ * newest in force on every server. Its own migration, after the other access tables.
+ */
+export function accessPolicyDdl(layout: ClickHouseLayout): Sql[] {
+  return appendOnly(
+    layout,
+    'access_policy',
+    sql`version Int64, at Int64, actor String, doc Nullable(String)`,
+    sql`version`,
+  );
+}

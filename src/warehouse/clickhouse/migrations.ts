@@ -19,7 +19,7 @@
 // and the local ReplacingMergeTree can collapse it.
 import type { Migration } from '../migrate.ts';
 import { type Sql, sql } from '../sql.ts';
-import { ACCESS_SESSION_OIDC, accessTablesDdl } from './accessSchema.ts';
+import { ACCESS_SESSION_OIDC, accessPolicyDdl, accessTablesDdl } from './accessSchema.ts';
 import {
   CATALOG_DERIVED,
   FLOW_DERIVED,
@@ -145,6 +145,11 @@ export function clickhouseMigrations(layout: ClickHouseLayout): readonly Migrati
       version: 9,
       name: 'access store: how OIDC sessions began (ID token for the provider logout)',
       statements: derivedTableDdl(layout, ACCESS_SESSION_OIDC),
+    },
+    {
+      version: 10,
+      name: 'access store: the access policy saved on the admin page (roles, scopes, masks)',
+      statements: accessPolicyDdl(layout),
     },
   ]);
 }

@@ -12,6 +12,7 @@
 // already there and the log reads in the same order, before anything written after the move.
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { StoredPolicy } from '../../access/policy.ts';
 import type { RawToken, RawUser } from '../../access/store.ts';
 import { ACCESS_LOGIN_FAILURES, ACCESS_TOKENS, ACCESS_USERS } from '../clickhouse/accessSchema.ts';
 import { type DerivedTable, nextVersion } from '../clickhouse/derivedTables.ts';
@@ -29,6 +30,8 @@ export interface AccessCopyResult {
   users: MovedCount;
   tokens: MovedCount;
   audit: MovedCount;
+  /** Versions of the access policy saved on the admin page (policy.ts). */
+  policy: MovedCount;
   /** Sessions still valid in the source, not copied (users sign in again). */
   sessionsLeft: number;
   /** The source's last audit sequence number (0: empty log): which state of the log was moved. */
@@ -96,6 +99,7 @@ export async function copyAccess(
       users: { source: 0, copied: 0, kept: 0 },
       tokens: { source: 0, copied: 0, kept: 0 },
       audit: { source: 0, copied: 0, kept: 0 },
+      policy: { source: 0, copied: 0, kept: 0 },
       sessionsLeft: 0,
       throughSeq: 0,
       lastTargetSeq: 0,
@@ -105,14 +109,34 @@ export async function copyAccess(
     const now = o.now ?? Date.now();
     const users = await copyUsers(db, target);
     const tokens = await copyTokens(db, target);
+    const policy = await copyPolicy(db, target);
     const audit = await copyAudit(db, target, o.batchRows ?? 1_000, o.afterBatch);
     const sessionsLeft = (
       db.prepare('SELECT count(*) AS n FROM sessions WHERE expires_at > ?').get(now) as { n: number }
     ).n;
-    return { users, tokens, ...audit, sessionsLeft };
+    return { users, tokens, policy, ...audit, sessionsLeft };
   } finally {
     db.close();
   }
+}
+
+/** The policy log's versions the target lacks (an older store has no such table: nothing to move). */
+async function copyPolicy(db: Database.Database, target: Warehouse): Promise<MovedCount> {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'policy'").get();
+  const all = table
+    ? (db.prepare('SELECT version, at, actor, doc FROM policy ORDER BY version').all() as StoredPolicy[])
+    : [];
+  if (all.length === 0) return { source: 0, copied: 0, kept: 0 };
+  const present = new Set(
+    (await target.query(sql`select distinct version from access_policy`)).map((r) => Number(r.version)),
+  );
+  const missing = all.filter((p) => !present.has(p.version));
+  if (missing.length)
+    await target.execute([
+      sql`insert into access_policy (version, at, actor, doc)
+        values ${sql.join(missing.map((p) => sql`(${sql.list([p.version, p.at, p.actor, p.doc])})`))}`,
+    ]);
+  return { source: all.length, copied: missing.length, kept: all.length - missing.length };
 }
 
 async function copyUsers(db: Database.Database, target: Warehouse): Promise<MovedCount> {
