@@ -1,5 +1,5 @@
-// Administration: users (add, roles, disable, "view as"), and the role table as a matrix of
-// permissions. Every change goes through the API, which audits it.
+// Administration: users (add, roles, disable, "view as"), and the access policy editor (roles,
+// scopes, masks: PolicyEditor.tsx). Every change goes through the API, which audits it.
 import { type FormEvent, useState } from 'react';
 import type { AdminOverview, UserInfo } from '../../../src/api/types.ts';
 import { postJson, sendJson } from '../lib/api.ts';
@@ -15,6 +15,7 @@ import { type Column, Table } from '../ui/Table.tsx';
 import { Tag } from '../ui/Tag.tsx';
 import { Field, Notice } from './AccountPage.tsx';
 import { CheckboxGroup } from './CheckboxGroup.tsx';
+import { PolicyEditor } from './PolicyEditor.tsx';
 import { useMe, useRefreshMe } from './session.tsx';
 import './AccessPages.css';
 
@@ -51,7 +52,7 @@ export function AdminPage() {
         {(o) => (
           <>
             <UsersCard overview={o} onChange={reload} self={me.user ?? ''} />
-            <RolesCard overview={o} />
+            <PolicyEditor refreshKey={tick} onSaved={reload} />
           </>
         )}
       </LoadState>
@@ -216,85 +217,3 @@ function AddUserForm({ roles, onAdded }: { roles: string[]; onAdded: () => void 
     </>
   );
 }
-
-function RolesCard({ overview }: { overview: AdminOverview }) {
-  return (
-    <Card
-      title="Roles"
-      subtitle="A user's roles combine. Roles are declared under access.roles in mortar.yaml."
-    >
-      <div style={{ overflowX: 'auto' }}>
-        <table className="access-matrix" aria-label="Permissions by role">
-          <thead>
-            <tr>
-              <th>Role</th>
-              {overview.permissions.map((p) => (
-                <th key={p.name} title={p.help}>
-                  {p.name.replace(/_/g, ' ')}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {overview.roles.map((r) => (
-              <tr key={r.name}>
-                <td>
-                  <strong>{r.name}</strong>
-                  {r.description && <div className="access-page__note">{r.description}</div>}
-                </td>
-                {overview.permissions.map((p) => (
-                  <td key={p.name}>
-                    {r.permissions.includes(p.name) ? (
-                      <span className="access-matrix__yes" title="granted">
-                        ✓<span className="visually-hidden">yes</span>
-                      </span>
-                    ) : (
-                      <span title="not granted">·</span>
-                    )}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {overview.masks.length > 0 && (
-        <>
-          <h3 className="access-page__subhead">Masked fields</h3>
-          <p className="access-page__note">
-            Declared under access.masks: a user whose roles lack the permission sees the field masked on every
-            page, report and export.
-          </p>
-          <table className="access-matrix access-matrix--list" aria-label="Masked fields">
-            <thead>
-              <tr>
-                <th>Dataset</th>
-                <th>Field</th>
-                <th>Shown as</th>
-                <th>Real value with</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overview.masks.map((m) => (
-                <tr key={`${m.dataset}.${m.field}.${m.unless}`}>
-                  <td>{m.dataset}</td>
-                  <td>
-                    <code>{m.field}</code>
-                  </td>
-                  <td>{MASK_LOOK[m.mode]}</td>
-                  <td>{m.unless.replace(/_/g, ' ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
-    </Card>
-  );
-}
-
-const MASK_LOOK: Record<AdminOverview['masks'][number]['mode'], string> = {
-  hide: 'hidden',
-  partial: 'first 2 characters, then ***',
-  hash: 'a pseudonym (#…)',
-};

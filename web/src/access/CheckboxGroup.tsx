@@ -5,13 +5,15 @@ export function CheckboxGroup(props: {
   options: readonly string[];
   selected: readonly string[];
   onChange: (selected: string[]) => void;
+  /** A tooltip per option (e.g. what a permission allows). */
+  help?: Readonly<Record<string, string>>;
 }) {
   const { selected, onChange } = props;
   return (
     <fieldset className="access-form__perms">
       <legend>{props.legend}</legend>
       {props.options.map((o) => (
-        <label key={o}>
+        <label key={o} title={props.help?.[o]}>
           <input
             type="checkbox"
             checked={selected.includes(o)}
