@@ -203,11 +203,32 @@ export class FileRegistry {
       strategy: this.#o.fingerprint.strategy,
       tracked: (base) => [...this.files.values()].filter((t) => t.base === base),
       sizeNow: (t) => this.#sizeNow(t),
-      replacedNow: async (t) => !t.gzip && t.reader !== undefined && !(await this.headStillSame(t)),
+      replacedNow: (t) => this.#replacedNow(t),
       known: (base) => this.#known.withBase(base),
       keyTaken: (key) => this.files.has(key) || this.#known.has(key),
       startAtEnd,
     };
+  }
+
+  /** Whether a followed plain file no longer starts with its head: through its handle, or its path if closed. */
+  async #replacedNow(t: TrackedFile): Promise<boolean> {
+    if (t.gzip) return false;
+    if (t.reader) return !(await this.headStillSame(t));
+    // Closed for being idle (or to keep handles bounded): a copytruncate then happens unseen too.
+    const fh = await open(join(this.#o.baseDir, t.path), 'r').catch(() => undefined);
+    if (!fh) return false;
+    try {
+      const st = await fh.stat();
+      if (inodeKey(st.dev, st.ino) !== t.inode) return false;
+      const buf = Buffer.alloc(t.head.bytes.length);
+      const n = (await fh.read(buf, 0, buf.length, t.head.start)).bytesRead;
+      return n < buf.length || !buf.equals(t.head.bytes);
+    } catch (e) {
+      if (!isFsError(e)) throw e;
+      return false;
+    } finally {
+      await fh.close().catch(() => {});
+    }
   }
 
   async #sizeNow(t: TrackedFile): Promise<number | undefined> {
