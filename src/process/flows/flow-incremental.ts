@@ -60,7 +60,6 @@ const T = {
   gone: id('flow_inc_gone'),
   stored: id('flow_inc_stored'),
   seen: id('flow_inc_seen'),
-  seenNext: id('flow_inc_seen_next'),
   stepsNew: id('flow_inc_steps_new'),
   stepsDel: id('flow_inc_steps_del'),
   stepsAdd: id('flow_inc_steps_add'),
@@ -153,14 +152,17 @@ export async function processIncrement(
       where x.k = ${k} and not exists (select 1 from ${id('flow_keys')} as z where z.flow = ${f} and z.key = ${k} and z.v = x.v)
       group by x.v having ${root} is not null`;
   });
-  const marks = [
-    sql`select ${f}, -1, max(us) from ${T.events} having max(us) is not null`,
+  // Event-time progress of this run's events, overall (-1) and per step's subsystem: one scan,
+  // one row, unnested into (si, w_us).
+  const markValues = [
+    sql`max(us)`,
     ...flow.steps.map((st) => {
       const sub = typeof st.match.subsystem === 'string' ? st.match.subsystem : undefined;
-      const v = sub === undefined ? id('us') : sql`case when ${id('subsystem')} = ${sub} then us end`;
-      return sql`select ${f}, ${st.index}, max(${v}) from ${T.events} having max(${v}) is not null`;
+      return sub === undefined ? sql`max(us)` : sql`max(case when ${id('subsystem')} = ${sub} then us end)`;
     }),
   ];
+  const marks = sql`select unnest([${sql.join([-1, ...flow.steps.map((st) => st.index)].map((i) => sql`${i}`))}]) as si,
+      unnest([${sql.join(markValues)}]) as w_us from ${T.events}`;
   const maxTimers = o.maxTimers ?? 500_000;
   const due = sql`(state = 'in_flight' and root_us <= ${nowUs - flow.deadlineUs}) or (state = 'stuck' and root_us <= ${nowUs - flow.horizonUs})`;
   const fromSteps = (st: FlowStep) =>
@@ -188,18 +190,25 @@ export async function processIncrement(
   const maxPending = o.maxPending ?? 1_000_000;
 
   // Events inside the re-read margin that an earlier run already took are skipped (`seen`: their
-  // ids, kept on the writer connection for the margin). Only an optimisation: re-reading them would
-  // change nothing, and after a restart or a moved read position (`upto` differs) all are read again.
+  // ids, kept on the runner's connection for the margin, appended and trimmed each run). Only an
+  // optimisation: re-reading them would change nothing. The set holds for the read position it was
+  // kept up to (a marker row with an empty id): after a restart (a new connection has none) or a
+  // moved read position it is cleared first, and all are read again.
   const prevUs = prog ? Number(prog.received_us) : undefined;
   const keepFromUs = untilUs - marginUs;
   const unseen =
     prevUs === undefined
       ? sql``
       : sql`and not exists (select 1 from ${T.seen} as z
-          where z.flow = ${f} and z.upto = ${prevUs} and z.id = ev.${id('id')} and z.r = ${d.epochUs(sql.id('ev', 'received_at'))})`;
+          where z.flow = ${f} and z.id = ev.${id('id')} and z.r = ${d.epochUs(sql.id('ev', 'received_at'))})`;
 
   const statements: Sql[] = [
-    sql`create temp table if not exists ${T.seen} (flow varchar not null, id varchar not null, r bigint not null, upto bigint not null)`,
+    sql`create temp table if not exists ${T.seen} (flow varchar not null, id varchar not null, r bigint not null)`,
+    sql`delete from ${T.seen} where flow = ${f}${
+      prevUs === undefined
+        ? sql.empty
+        : sql` and not exists (select 1 from ${T.seen} as m where m.flow = ${f} and m.id = '' and m.r = ${prevUs})`
+    }`,
     // One scan of the new events; everything below reads this copy.
     sql`create or replace temp table ${T.events} as select ${id('id')}, subsystem, component, kind, type, keys, attrs, ${us} as us, ${rus} as r
       from ${id('events')} as ev where ${recv} ${unseen}`,
@@ -238,8 +247,9 @@ export async function processIncrement(
     sql`create or replace temp table ${T.dirty} as select distinct root from ${T.fresh}
       union select root from (select root from ${T.known} where due order by root_us limit ${maxTimers}) as tm`,
     sql`create or replace temp table ${T.gone} as select root, root_us from ${T.known} where root in (select root from ${T.dirty})`,
-    sql`insert into ${id('flow_marks')} ${sql.join(marks, sql` union all `)}`,
-    sql`create or replace temp table ${T.work} as select si, max(w_us) as w_us from ${id('flow_marks')} where flow = ${f} group by si`,
+    sql`create or replace temp table ${T.work} as select si, max(w_us) as w_us from (
+        select si, w_us from ${id('flow_marks')} where flow = ${f} union all select si, w_us from (${marks}) as m where w_us is not null
+      ) as a group by si`,
     sql`delete from ${id('flow_marks')} where flow = ${f}`,
     sql`insert into ${id('flow_marks')} select ${f}, si, w_us from ${T.work}`,
     sql`create or replace temp table ${T.work} as ${work}`,
@@ -264,14 +274,13 @@ export async function processIncrement(
           + (select count(*) from ${T.old}) as dropped,
         ${prog ? Number(prog.overflow) : 0} + greatest((select count(*) from ${T.known} where due) - ${maxTimers}, 0)
           + greatest((select count(distinct e) from ${unresolved} and not (${stale})) - ${maxPending}, 0) as overflow`,
-    sql`create or replace temp table ${T.seenNext} as
-      ${prevUs === undefined ? sql`` : sql`select id, r from ${T.seen} where flow = ${f} and upto = ${prevUs} and r >= ${keepFromUs} union all`}
-      select ${id('id')}, r from ${T.events} where r >= ${keepFromUs}`,
-    sql`delete from ${T.seen} where flow = ${f}`,
-    sql`insert into ${T.seen} select ${f}, id, r, ${untilUs} from ${T.seenNext}`,
+    sql`delete from ${T.seen} where flow = ${f} and (r < ${keepFromUs} or id = '')`,
+    sql`insert into ${T.seen} select ${f}, ${id('id')}, r from ${T.events} where r >= ${keepFromUs}
+      union all select ${f}, '', ${untilUs}`,
     sql`delete from ${id('flow_progress')} where flow = ${f}`,
     sql`insert into ${id('flow_progress')} select ${f}, ${untilUs}, ${nowUs}, dropped, overflow, ${deferred},
       (select count(*) from ${T.dirty}) from ${T.cand}`,
+    // Temp tables count toward DuckDB's memory limit between runs too: all go.
     sql`drop table ${T.cand}`,
     sql`drop table ${T.res}`,
     sql`drop table ${T.work}`,
@@ -282,7 +291,6 @@ export async function processIncrement(
     sql`drop table ${T.known}`,
     sql`drop table ${T.gone}`,
     sql`drop table ${T.stored}`,
-    sql`drop table ${T.seenNext}`,
     sql`drop table ${T.stepsNew}`,
     sql`drop table ${T.stepsDel}`,
     sql`drop table ${T.stepsAdd}`,
