@@ -20,7 +20,7 @@
 import type { Config } from '../config/load.ts';
 import { usToIso } from '../events/time.ts';
 import type { FlowDef } from '../process/flows/definition.ts';
-import type { TopologyEdge, TopologyResponse } from '../process/topology/topology.ts';
+import { componentEdgeOf, type TopologyEdge, type TopologyResponse } from '../process/topology/topology.ts';
 import { datasets } from '../reports/datasets.ts';
 import type { Identity } from '../reports/secure.ts';
 import { hasTable } from '../warehouse/hasTable.ts';
@@ -169,15 +169,7 @@ export async function scopedTopology(
     });
   }
 
-  const componentEdges = components.map((r) => ({
-    from: String(r.fc),
-    to: String(r.tc),
-    fromSubsystem: String(r.fs),
-    toSubsystem: String(r.ts),
-    count: Number(r.n),
-    p95Ms: ms(r.p95),
-    lastSeen: usToIso(Number(r.last)),
-  }));
+  const componentEdges = components.map(componentEdgeOf);
   const nodes = full.nodes
     .filter((n) => nodeShown(n.id))
     .map((n) => {

@@ -12,6 +12,8 @@ export interface DuckDBWarehouseOptions {
   type: 'duckdb';
   /** Database file (its directory is created), or `:memory:` for a throwaway store. */
   path: string;
+  /** DuckDB's buffer pool, e.g. `128MB` (database.ts: default 256 MB; MORTAR_DUCKDB_MEMORY_LIMIT wins). */
+  memoryLimit?: string;
 }
 
 export type { ClickHouseWarehouseOptions };
@@ -48,7 +50,7 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
   let engine: Engine;
   switch (options.type) {
     case 'duckdb':
-      engine = await openDuckDBEngine(options.path);
+      engine = await openDuckDBEngine(options.path, options.memoryLimit);
       break;
     case 'clickhouse':
       engine = await openClickHouseEngine(options);

@@ -6,6 +6,7 @@ import { UserError } from '../../events/errors.ts';
 import { watchConfig } from '../../pipeline/config-watch.ts';
 import { waitUntilIdle } from '../../pipeline/idle.ts';
 import { startIngest } from '../../pipeline/ingest.ts';
+import { CAPTURE_MEMORY_LIMIT } from '../../warehouse/duckdb/database.ts';
 import { openWarehouse, warehouseOptionsFor } from '../../warehouse/open.ts';
 import { parseFlags } from '../args.ts';
 import { untilSignal } from '../run-server.ts';
@@ -29,7 +30,11 @@ export async function run(argv: string[]): Promise<number> {
   if (Object.keys(config.pipelines).length === 0) {
     throw new UserError('bad_request', `${values.config} declares no pipelines; nothing to ingest`);
   }
-  const warehouse = await openWarehouse(warehouseOptionsFor(config));
+  // Capture only: a small DuckDB pool keeps the process within its memory bound.
+  const options = warehouseOptionsFor(config);
+  const warehouse = await openWarehouse(
+    options.type === 'duckdb' ? { ...options, memoryLimit: CAPTURE_MEMORY_LIMIT } : options,
+  );
   const ingest = await startIngest(config, warehouse);
   // Without a listener an 'error' event would end the process: a failed commit is retried instead.
   ingest.events.on('error', (e) => console.error(`ingest: commit failed, will retry: ${String(e)}`));

@@ -52,6 +52,17 @@ export interface TopologyResponse {
 
 const ms = (us: unknown) => (us === null || us === undefined ? undefined : Number(us) / 1000);
 
+/** A component edge from a grouped hop row (fc, tc, fs, ts, n, p95, last), as topology and its scoped view build it. */
+export const componentEdgeOf = (r: Record<string, unknown>): TopologyResponse['componentEdges'][number] => ({
+  from: String(r.fc),
+  to: String(r.tc),
+  fromSubsystem: String(r.fs),
+  toSubsystem: String(r.ts),
+  count: Number(r.n),
+  p95Ms: ms(r.p95),
+  lastSeen: usToIso(Number(r.last)),
+});
+
 /** `case <column> when step then subsystem ... end` for every flow step with one subsystem. */
 function stepSubsystem(flows: FlowDef[], column: string): Sql {
   const whens = flows.flatMap((f) =>
@@ -200,14 +211,6 @@ export async function topology(
       components: [...(componentsOf.get(id) ?? [])].sort(),
     })),
     edges: [...edges.values()].sort((a, b) => `${a.from}|${a.to}`.localeCompare(`${b.from}|${b.to}`)),
-    componentEdges: components.map((r) => ({
-      from: String(r.fc),
-      to: String(r.tc),
-      fromSubsystem: String(r.fs),
-      toSubsystem: String(r.ts),
-      count: Number(r.n),
-      p95Ms: ms(r.p95),
-      lastSeen: usToIso(Number(r.last)),
-    })),
+    componentEdges: components.map(componentEdgeOf),
   };
 }

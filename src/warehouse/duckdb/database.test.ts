@@ -1,33 +1,37 @@
 // The engine settings a DuckDB file is opened with: MORTAR_DUCKDB_THREADS caps DuckDB's worker
 // threads (for 2-core hosts where the parse workers take every core), and a bad value is refused
-// with a message saying what to set, before any file is opened.
+// with a message saying what to set, before any file is opened; the buffer pool's size.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../events/errors.ts';
-import { acquireDatabase } from './database.ts';
+import { acquireDatabase, CAPTURE_MEMORY_LIMIT } from './database.ts';
 
 const dirs: string[] = [];
 const saved = process.env.MORTAR_DUCKDB_THREADS;
+const savedLimit = process.env.MORTAR_DUCKDB_MEMORY_LIMIT;
 
 afterEach(async () => {
   if (saved === undefined) delete process.env.MORTAR_DUCKDB_THREADS;
   else process.env.MORTAR_DUCKDB_THREADS = saved;
+  if (savedLimit === undefined) delete process.env.MORTAR_DUCKDB_MEMORY_LIMIT;
+  else process.env.MORTAR_DUCKDB_MEMORY_LIMIT = savedLimit;
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-async function threadsOf(): Promise<number> {
+async function setting(name: string, memoryLimit?: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mortar-db-'));
   dirs.push(dir);
-  const lease = await acquireDatabase(join(dir, 'w.duckdb'));
+  const lease = await acquireDatabase(join(dir, 'w.duckdb'), memoryLimit);
   try {
-    const reader = await lease.db.writer.runAndReadAll(`select current_setting('threads')::INTEGER`);
-    return Number(reader.getRows()[0]![0]);
+    const reader = await lease.db.writer.runAndReadAll(`select current_setting('${name}')::VARCHAR`);
+    return String(reader.getRows()[0]![0]);
   } finally {
     await lease.release();
   }
 }
+const threadsOf = async () => Number(await setting('threads'));
 
 describe('DuckDB engine settings', () => {
   it('uses MORTAR_DUCKDB_THREADS as the number of DuckDB threads', async () => {
@@ -35,6 +39,15 @@ describe('DuckDB engine settings', () => {
     expect(await threadsOf()).toBe(1);
     process.env.MORTAR_DUCKDB_THREADS = '3';
     expect(await threadsOf()).toBe(3);
+  });
+
+  it("sizes the buffer pool: 256 MB, the opener's limit (capture), MORTAR_DUCKDB_MEMORY_LIMIT over both", async () => {
+    delete process.env.MORTAR_DUCKDB_MEMORY_LIMIT;
+    // DuckDB reports the limit in MiB of its own rounding: 256 MB -> 244.1 MiB, 128 MB -> 122.0 MiB
+    expect(await setting('memory_limit')).toMatch(/^244\.1 MiB$/);
+    expect(await setting('memory_limit', CAPTURE_MEMORY_LIMIT)).toMatch(/^122\.0 MiB$/);
+    process.env.MORTAR_DUCKDB_MEMORY_LIMIT = '1GB';
+    expect(await setting('memory_limit', CAPTURE_MEMORY_LIMIT)).toMatch(/^953\.6 MiB$/);
   });
 
   it('refuses a MORTAR_DUCKDB_THREADS that is not a positive integer', async () => {

@@ -44,6 +44,13 @@ const MEMORY = ':memory:';
 const DEFAULT_MEMORY_LIMIT = '256MB';
 
 /**
+ * The pool of a process that only captures (`mortar ingest`): it appends rows and upserts read
+ * positions, never a large query, and capture must stay within 512 MB RSS whatever the backlog.
+ * With the 256 MB default the ingest bench peaked at 587-638 MB RSS, with 128 MB at about 500 MB.
+ */
+export const CAPTURE_MEMORY_LIMIT = '128MB';
+
+/**
  * WAL size at which DuckDB checkpoints (its default: 16 MB). A checkpoint compresses and rewrites
  * the table's open row groups, and during ingest it was the largest single CPU cost: at 16 MB it
  * ran after every third 20k-row commit. 32 MB halves how often: about a quarter less process CPU
@@ -68,20 +75,21 @@ function threadsOption(): Record<string, string> {
   return { threads: v };
 }
 
-function engineOptions(): Record<string, string> {
+/** `memoryLimit`: the opener's pool size (CAPTURE_MEMORY_LIMIT); MORTAR_DUCKDB_MEMORY_LIMIT wins over it. */
+function engineOptions(memoryLimit?: string): Record<string, string> {
   return {
-    memory_limit: process.env.MORTAR_DUCKDB_MEMORY_LIMIT || DEFAULT_MEMORY_LIMIT,
+    memory_limit: process.env.MORTAR_DUCKDB_MEMORY_LIMIT || memoryLimit || DEFAULT_MEMORY_LIMIT,
     checkpoint_threshold: CHECKPOINT_THRESHOLD,
     ...threadsOption(),
   };
 }
 
-async function create(key: string, path: string): Promise<SharedDatabase> {
+async function create(key: string, path: string, memoryLimit?: string): Promise<SharedDatabase> {
   await closing.get(key);
   if (path !== MEMORY) await mkdir(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path, path === MEMORY ? undefined : engineOptions());
+    instance = await DuckDBInstance.create(path, path === MEMORY ? undefined : engineOptions(memoryLimit));
   } catch (error) {
     // DuckDB allows one writing process per file; say so in terms an operator can act on.
     if (error instanceof Error && /Could not set lock/.test(error.message)) {
@@ -123,12 +131,15 @@ export interface DatabaseLease {
   release(): Promise<void>;
 }
 
-/** Opens (or joins) the database at `path`; `:memory:` is never shared. */
-export async function acquireDatabase(path: string): Promise<DatabaseLease> {
+/**
+ * Opens (or joins) the database at `path`; `:memory:` is never shared. `memoryLimit` applies when
+ * this call opens it (a joiner shares the pool the first opener chose).
+ */
+export async function acquireDatabase(path: string, memoryLimit?: string): Promise<DatabaseLease> {
   const key = path === MEMORY ? `${MEMORY}${++memoryCount}` : resolve(path);
   let entry = entries.get(key);
   if (!entry) {
-    entry = { refs: 0, db: create(key, path === MEMORY ? MEMORY : key) };
+    entry = { refs: 0, db: create(key, path === MEMORY ? MEMORY : key, memoryLimit) };
     entries.set(key, entry);
   }
   const e = entry;

@@ -40,8 +40,8 @@ async function readSnapshot(
 }
 
 /** Opens the DuckDB file at `path` (or `:memory:`); the schema is not touched until `migrate()`. */
-export async function openDuckDBEngine(path: string): Promise<Engine> {
-  const lease = await acquireDatabase(path);
+export async function openDuckDBEngine(path: string, memoryLimit?: string): Promise<Engine> {
+  const lease = await acquireDatabase(path, memoryLimit);
   const { db } = lease;
   let closed = false;
   const live = (): void => {
