@@ -1,7 +1,7 @@
 // Authentication and identities: password login with per-IP rate limiting and per-user lockout,
 // sessions, API tokens and "view as". Everything that happens here that matters later (logins,
 // failures, lockouts, token and user changes) is written to the audit log.
-import { policySpec } from '../config/schema.ts';
+import { type PolicyDoc, policySpec } from '../config/schema.ts';
 import { type ErrorDetail, UserError } from '../events/errors.ts';
 import { type AccessBackend, sqliteBackend } from './access-backend.ts';
 import type { Identity } from './identity.ts';
@@ -110,15 +110,16 @@ export class AccessControl {
       actor: stored!.actor,
     };
     if (stored!.doc !== null) {
+      source = { kind: 'store', version: stored!.version, at: stored!.at, actor: stored!.actor };
       const parsed = policySpec.safeParse(JSON.parse(stored!.doc));
       const checked = parsed.success ? checkPolicy(parsed.data, (path) => path.join('.')) : undefined;
-      if (checked && checked.errors.length === 0) {
-        policy = checked.policy;
-        source = { kind: 'store', version: stored!.version, at: stored!.at, actor: stored!.actor };
-      } else
+      policy = checked
+        ? withoutFailures(checked.policy, checked.errors, parsed.data!.masks)
+        : { roles: {}, masks: policy.masks };
+      if (!checked || checked.errors.length > 0)
         this.policyProblem = `the policy saved by ${stored!.actor} (version ${stored!.version}) no longer passes the checks (${
           checked ? checked.errors.map((e) => `${e.where}: ${e.message}`).join('; ') : 'unreadable'
-        }); the configuration's policy applies until it is saved again`;
+        }); it applies failing closed (a role with a failing scope grants nothing, unreadable: only the built-in roles) until it is saved again`;
     }
     this.current = { policy, roles: roleTable(policy.roles), source };
   }
@@ -439,6 +440,25 @@ export class AccessControl {
     this.attemptsByIp.set(ip, recent);
     if (this.attemptsByIp.size > 10_000) this.attemptsByIp.delete(this.attemptsByIp.keys().next().value!);
   }
+}
+
+/**
+ * A saved policy that no longer passes the checks (an upgrade renamed a field, say), applied failing
+ * closed rather than falling back to the configuration's, which may be wider: a role with a failing
+ * scope rule is left out (a user holding it gets nothing from it), unknown permissions grant
+ * nothing (checkPolicy drops them), and a mask whose permission is unknown masks for everyone
+ * without view_personal_data.
+ */
+function withoutFailures(p: Policy, errors: readonly ErrorDetail[], saved: PolicyDoc['masks']): Policy {
+  const failing = new Set(errors.flatMap((e) => /^roles\.([^.]+)\.scopes/.exec(e.where)?.[1] ?? []));
+  const roles = Object.fromEntries(Object.entries(p.roles).filter(([name]) => !failing.has(name)));
+  const masks = [...p.masks];
+  for (const e of errors) {
+    const i = /^masks\.(\d+)\.unless$/.exec(e.where)?.[1];
+    const m = i === undefined ? undefined : saved[Number(i)];
+    if (m) masks.push({ dataset: m.dataset, field: m.field, mode: m.mode, unless: 'view_personal_data' });
+  }
+  return { roles, masks };
 }
 
 function stalePolicy(now: PolicySource): UserError {

@@ -183,4 +183,34 @@ describe('access policy editor API', () => {
       masksRemoved: [expect.any(String)],
     });
   });
+
+  it('a saved policy that no longer passes the checks applies failing closed, with the problem shown', async () => {
+    const [ada, olly, ana] = [await aw.as('ada'), await aw.as('olly'), await aw.as('ana')];
+    expect((await olly.get(RUN)).status).toBe(200);
+    const p = await ada.json<PolicyResponse>('/api/admin/policy');
+    // as an older version of Mortar could have saved it: a field since renamed, a permission since gone
+    const doc = {
+      roles: { op: { permissions: ['view_cockpit', 'view_reports'], scopes: { events: ['site = north'] } } },
+      masks: [{ dataset: 'events', field: 'attrs.operator', mode: 'partial', unless: 'see_names' }],
+    };
+    const version = p.source.version + 1;
+    expect(aw.store.savePolicy({ version, at: Date.now(), actor: 'old-ada', doc: JSON.stringify(doc) })).toBe(
+      true,
+    );
+    await aw.access.refreshPolicy(true);
+
+    const now = await ada.json<PolicyResponse>('/api/admin/policy');
+    expect(now.source).toMatchObject({ kind: 'store', version });
+    expect(now.problem).toMatch(/roles\.op\.scopes\.events\.0.*masks\.0\.unless.*failing closed/);
+    // the role with the failing rule grants nothing (not the configuration's wider one)
+    expect((await olly.get(RUN)).status).toBe(403);
+    // the mask with the unknown permission masks for everyone without view_personal_data
+    const rows = (await ana.json<EventsResponse>(`/api/events?${RANGE}&subsystem=console&limit=1000`)).rows;
+    const named = rows.filter((e) => e.attrs.operator !== undefined);
+    expect(named.length).toBeGreaterThan(0);
+    for (const e of named) expect(String(e.attrs.operator)).toMatch(/\*\*\*$/);
+
+    expect((await put(ada, { baseVersion: version, policy: null })).status).toBe(200);
+    expect((await olly.get(RUN)).status).toBe(200);
+  });
 });
