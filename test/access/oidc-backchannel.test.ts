@@ -7,8 +7,8 @@
 // foreign typ, an ID token posted as one) is answered 400 and ends nothing; every attempt is
 // audited. Then the two backends' methods behind it, the SQLite store and ClickHouse, side by side,
 // and two servers on one ClickHouse: a token sent to one ends a session begun on the other.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
@@ -16,15 +16,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessBackend } from '../../src/access/access-backend.ts';
 import { sqliteBackend } from '../../src/access/access-backend.ts';
 import { ClickHouseAccessStore } from '../../src/access/clickhouse-access.ts';
-import { hashPassword } from '../../src/access/password.ts';
 import { AccessStore } from '../../src/access/store.ts';
 import { openWarehouse } from '../../src/warehouse/open.ts';
 import { sql } from '../../src/warehouse/sql.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
-import { freePort, ROOT, stopProcess, waitForUrl } from '../browser/helpers.ts';
+import { stopProcess } from '../browser/helpers.ts';
 import { serveOnClickHouse } from '../scaleout/chaos-support.ts';
 import { type ClickHouseServer, startClickHouse } from '../support/clickhouse.ts';
 import { startProvider, type TestProvider } from './oidc-provider.ts';
+import { serveWithOidc } from './oidc-serve.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mortar-oidc-bcl-'));
 const ENDPOINT = '/api/auth/oidc/backchannel-logout';
@@ -34,35 +34,12 @@ let base: string;
 
 beforeAll(async () => {
   provider = await startProvider('mortar-test', 'a-client-secret');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  writeFileSync(
-    join(dir, 'mortar.yaml'),
-    `include: [${join(ROOT, 'config/demo/subsystems.yaml')}]
-data_dir: ${dir}
-access:
-  enabled: true
-  logins_per_minute: 1000
-  oidc:
-    name: Test IdP
-    issuer: ${provider.issuer}
-    client_id: mortar-test
-    client_secret_env: MORTAR_TEST_OIDC_SECRET
-    redirect_url: ${base}/api/auth/oidc/callback
-    scopes: [openid, profile, groups]
-    roles_claim: groups
-    role_map: {operators: viewer}
+  ({ child, base } = await serveWithOidc(
+    dir,
+    provider,
+    `    role_map: {operators: viewer}
 `,
-  );
-  const store = AccessStore.open(join(dir, 'access.sqlite'));
-  store.addUser({ name: 'ada', passwordHash: await hashPassword('ada-local-password'), roles: ['admin'] }, 0);
-  store.close();
-  child = spawn(
-    process.execPath,
-    ['bin/mortar.js', 'serve', '-c', join(dir, 'mortar.yaml'), '--port', String(port)],
-    { cwd: ROOT, stdio: 'ignore', env: { ...process.env, MORTAR_TEST_OIDC_SECRET: 'a-client-secret' } },
-  );
-  await waitForUrl(`${base}/api/auth/me`, 60_000, () => child.exitCode === null);
+  ));
 }, 120_000);
 
 afterAll(async () => {

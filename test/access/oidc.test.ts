@@ -4,17 +4,17 @@
 // flow must give the same session as a password login (cookie + CSRF); every spoiled flow (state,
 // nonce, signature, expiry, audience, PKCE verifier, replay, no role, a local account's name) must
 // end on the sign-in page with a reason, without a session, and in the audit log.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/access/password.ts';
 import { AccessStore } from '../../src/access/store.ts';
 import type { LogoutResponse, MeResponse } from '../../src/api/types.ts';
-import { freePort, ROOT, stopProcess, waitForUrl } from '../browser/helpers.ts';
+import { stopProcess } from '../browser/helpers.ts';
 import { startProvider, type TestProvider } from './oidc-provider.ts';
+import { serveWithOidc } from './oidc-serve.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mortar-oidc-'));
 let provider: TestProvider;
@@ -23,43 +23,21 @@ let base: string;
 
 beforeAll(async () => {
   provider = await startProvider('mortar-test', 'a-client-secret');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  writeFileSync(
-    join(dir, 'mortar.yaml'),
-    `include: [${join(ROOT, 'config/demo/subsystems.yaml')}]
-data_dir: ${dir}
-access:
-  enabled: true
-  logins_per_minute: 1000
-  oidc:
-    name: Test IdP
-    issuer: ${provider.issuer}
-    client_id: mortar-test
-    client_secret_env: MORTAR_TEST_OIDC_SECRET
-    redirect_url: ${base}/api/auth/oidc/callback
-    scopes: [openid, profile, groups]
-    roles_claim: groups
-    role_map:
+  ({ child, base } = await serveWithOidc(
+    dir,
+    provider,
+    `    role_map:
       mortar-admins: admin
       operators: [viewer, auditor]
       homes: home
     attribute_claims: {home: home_subsystem, site: site}
-  roles:
+`,
+    `  roles:
     home:
       permissions: [view_reports, view_raw]
       scopes: {events: ["subsystem = {user.home}"]}
 `,
-  );
-  const store = AccessStore.open(join(dir, 'access.sqlite'));
-  store.addUser({ name: 'ada', passwordHash: await hashPassword('ada-local-password'), roles: ['admin'] }, 0);
-  store.close();
-  child = spawn(
-    process.execPath,
-    ['bin/mortar.js', 'serve', '-c', join(dir, 'mortar.yaml'), '--port', String(port)],
-    { cwd: ROOT, stdio: 'ignore', env: { ...process.env, MORTAR_TEST_OIDC_SECRET: 'a-client-secret' } },
-  );
-  await waitForUrl(`${base}/api/auth/me`, 60_000, () => child.exitCode === null);
+  ));
 }, 120_000);
 
 afterAll(async () => {
