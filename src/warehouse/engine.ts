@@ -36,6 +36,8 @@ export interface Engine {
   execute(statements: readonly Sql[], options?: ExecuteOptions): Promise<void>;
   /** Rows and positions in one transaction, serialised with every other commit on the same store. */
   commit(batch: CommitBatch): Promise<void>;
+  /** The longest recent delay from a committed row's received_at to its commit's end (late-commits.ts); absent: not tracked. */
+  commitDelayUs?(): number;
   /** Waits for work in flight, makes everything durable, releases the store. */
   close(): Promise<void>;
 }

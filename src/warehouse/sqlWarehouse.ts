@@ -28,6 +28,7 @@ export function createSqlWarehouse(engine: Engine): Warehouse {
     execute: (statements, options) => engine.execute(statements, options),
     migrate: () => engine.migrate(),
     commit: (batch) => engine.commit(batch),
+    ...(engine.commitDelayUs ? { commitDelayUs: () => engine.commitDelayUs!() } : {}),
 
     async positions(pipeline) {
       const [rows = []] = await engine.read([positionsSql(pipeline)]);

@@ -90,6 +90,12 @@ export interface Warehouse {
   migrate(): Promise<void>;
   /** Stores rows and positions in one transaction: all or nothing. */
   commit(batch: CommitBatch): Promise<void>;
+  /**
+   * The longest delay, among this process's commits of the last ten minutes, from a row's
+   * received_at to its commit's end (late-commits.ts): how far behind its last position a
+   * processor following received_at must look again. Absent where it is not tracked (ClickHouse).
+   */
+  commitDelayUs?(): number;
   positions(pipeline?: string): Promise<SourcePosition[]>;
   events(q: EventQuery): Promise<EventPage>;
   volume(q: VolumeQuery): Promise<VolumePoint[]>;

@@ -79,7 +79,11 @@ export function startFlowRunner(
         });
         continue;
       }
-      results.push(await processIncrement(warehouse, flow, { ...o, maxEvents: opts.maxEvents }));
+      // Re-read at least 3 s behind the last position, and as far as any recent commit landed
+      // after its rows were read (plus the time between measuring and reading), so a batch held up
+      // behind a slow commit is not passed over.
+      const marginUs = Math.max(3e6, (warehouse.commitDelayUs?.() ?? 0) + 2e6);
+      results.push(await processIncrement(warehouse, flow, { ...o, marginUs, maxEvents: opts.maxEvents }));
     }
     stats.runs++;
     stats.lastRunMs = performance.now() - started;

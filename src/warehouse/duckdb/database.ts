@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { UserError } from '../../events/errors.ts';
+import { LateCommits } from '../late-commits.ts';
 import { SerialQueue } from '../serialQueue.ts';
 import { control } from './execute.ts';
 
@@ -19,6 +20,8 @@ export interface SharedDatabase {
   readonly besides: SerialQueue;
   /** Reads in flight, awaited before closing. */
   readonly reads: Set<Promise<unknown>>;
+  /** How late the commits' rows became visible (late-commits.ts). */
+  readonly lateCommits: LateCommits;
 }
 
 interface Entry {
@@ -108,7 +111,14 @@ async function create(key: string, path: string, memoryLimit?: string): Promise<
     throw error;
   }
   const writer = await instance.connect();
-  return { instance, writer, writes: new SerialQueue(), besides: new SerialQueue(), reads: new Set() };
+  return {
+    instance,
+    writer,
+    writes: new SerialQueue(),
+    besides: new SerialQueue(),
+    reads: new Set(),
+    lateCommits: new LateCommits(),
+  };
 }
 
 async function shutdown(db: SharedDatabase): Promise<void> {

@@ -4,6 +4,7 @@
 // last committed state).
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Engine, Row } from '../engine.ts';
+import { oldestReceived } from '../late-commits.ts';
 import { applyMigrations } from '../migrate.ts';
 import type { Sql } from '../sql.ts';
 import { commitBatch } from './commitBatch.ts';
@@ -110,8 +111,12 @@ export async function openDuckDBEngine(path: string, memoryLimit?: string): Prom
 
     async commit(batch) {
       live();
+      const oldest = oldestReceived(batch);
       await db.writes.run(() => commitBatch(db.writer, batch));
+      if (oldest !== undefined) db.lateCommits.record(oldest);
     },
+
+    commitDelayUs: () => db.lateCommits.maxDelayUs(),
 
     async close() {
       if (closed) return;
