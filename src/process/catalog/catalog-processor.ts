@@ -3,7 +3,8 @@
 // tables, the distinct-value sketch and the per-minute rates, and the new high-water mark is
 // stored in the same transaction, so a crash or restart neither skips nor double counts.
 // `settleUs` keeps the newest moments out of a run: a commit still in flight may carry rows read
-// (stamped) a moment before rows already committed. On ClickHouse the same increment runs in
+// (stamped) a moment before rows already committed; by default as long as commits were measured
+// to land late (late-commits.ts). On ClickHouse the same increment runs in
 // catalog-clickhouse.ts (unpivot in TypeScript, journaled writes instead of a transaction).
 import { nowUs } from '../../events/time.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
@@ -58,8 +59,11 @@ export function processCatalog(
   opts: CatalogRunOptions = {},
 ): Promise<CatalogRunResult> {
   const prev = locks.get(warehouse) ?? Promise.resolve();
-  const o = { settleUs: opts.settleUs ?? 2_000_000, untilUs: opts.untilUs, clock: opts.clock ?? nowUs };
   const go = async (): Promise<CatalogRunResult> => {
+    // By default 2 s, or up to a minute when a recent commit landed later than that after its
+    // lines were read (warehouse.commitDelayUs); a caller that knows everything is committed passes 0.
+    const settleUs = opts.settleUs ?? Math.max(2e6, Math.min((warehouse.commitDelayUs?.() ?? 0) + 2e6, 60e6));
+    const o = { settleUs, untilUs: opts.untilUs, clock: opts.clock ?? nowUs };
     if (warehouse.dialect !== 'clickhouse') return run(warehouse, o);
     const started = performance.now();
     const r = await runCatalogClickHouse(warehouse, o);

@@ -81,8 +81,9 @@ export function startFlowRunner(
       }
       // Re-read at least 3 s behind the last position, and as far as any recent commit landed
       // after its rows were read (plus the time between measuring and reading), so a batch held up
-      // behind a slow commit is not passed over.
-      const marginUs = Math.max(3e6, (warehouse.commitDelayUs?.() ?? 0) + 2e6);
+      // behind a slow commit is not passed over; at most a minute (later rows, e.g. an agent's
+      // buffer after an outage, are left to reprocess rather than re-reading an hour every run).
+      const marginUs = Math.max(3e6, Math.min((warehouse.commitDelayUs?.() ?? 0) + 2e6, 60e6));
       results.push(await processIncrement(warehouse, flow, { ...o, marginUs, maxEvents: opts.maxEvents }));
     }
     stats.runs++;

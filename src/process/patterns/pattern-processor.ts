@@ -179,8 +179,7 @@ export async function minePatternStep(
 ): Promise<PatternStepResult> {
   if (!st.loaded) await load(warehouse, st, s);
   const d = warehouse.sqlDialect;
-  // The lag, or longer when a recent commit landed later than that after its lines were read.
-  const since = st.watermarkUs - Math.max(s.lagUs, (warehouse.commitDelayUs?.() ?? 0) + 2e6);
+  const since = st.watermarkUs - s.lagUs;
   const clickhouse = warehouse.dialect === 'clickhouse';
   const events = await warehouse.query(
     clickhouse
