@@ -30,6 +30,16 @@ export class LateCommits {
   }
 }
 
+/**
+ * How far behind its last received_at position a follower must look again: `baseUs`, or the
+ * longest recent commit delay plus 2 s (the time between measuring and reading), at most a minute
+ * (later rows, e.g. an agent's buffer after an outage, are left to reprocess rather than re-read
+ * every run).
+ */
+export function lateMarginUs(warehouse: { commitDelayUs?(): number }, baseUs: number): number {
+  return Math.max(baseUs, Math.min((warehouse.commitDelayUs?.() ?? 0) + 2e6, 60e6));
+}
+
 /** The oldest received_at of a batch's rows (undefined: no rows). */
 export function oldestReceived(batch: {
   events: readonly { receivedAt: number }[];

@@ -7,6 +7,7 @@
 // to land late (late-commits.ts). On ClickHouse the same increment runs in
 // catalog-clickhouse.ts (unpivot in TypeScript, journaled writes instead of a transaction).
 import { nowUs } from '../../events/time.ts';
+import { lateMarginUs } from '../../warehouse/late-commits.ts';
 import { type Sql, sql } from '../../warehouse/sql.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { runCatalogClickHouse } from './catalog-clickhouse.ts';
@@ -62,7 +63,7 @@ export function processCatalog(
   const go = async (): Promise<CatalogRunResult> => {
     // By default 2 s, or up to a minute when a recent commit landed later than that after its
     // lines were read (warehouse.commitDelayUs); a caller that knows everything is committed passes 0.
-    const settleUs = opts.settleUs ?? Math.max(2e6, Math.min((warehouse.commitDelayUs?.() ?? 0) + 2e6, 60e6));
+    const settleUs = opts.settleUs ?? lateMarginUs(warehouse, 2e6);
     const o = { settleUs, untilUs: opts.untilUs, clock: opts.clock ?? nowUs };
     if (warehouse.dialect !== 'clickhouse') return run(warehouse, o);
     const started = performance.now();

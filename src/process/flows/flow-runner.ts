@@ -4,6 +4,8 @@
 // stop and restart at any moment: a run's rows and its read position commit in one transaction.
 // On ClickHouse (no transactions) each run recomputes the flow's open alerts instead, by windows
 // (flow-clickhouse.ts); a rerun of a window writes the same rows.
+
+import { lateMarginUs } from '../../warehouse/late-commits.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { startPeriodic } from '../periodic.ts';
 import type { FlowDef } from './definition.ts';
@@ -79,11 +81,9 @@ export function startFlowRunner(
         });
         continue;
       }
-      // Re-read at least 3 s behind the last position, and as far as any recent commit landed
-      // after its rows were read (plus the time between measuring and reading), so a batch held up
-      // behind a slow commit is not passed over; at most a minute (later rows, e.g. an agent's
-      // buffer after an outage, are left to reprocess rather than re-reading an hour every run).
-      const marginUs = Math.max(3e6, Math.min((warehouse.commitDelayUs?.() ?? 0) + 2e6, 60e6));
+      // Re-read at least 3 s behind the last position, and as far as recent commits landed late,
+      // so a batch held up behind a slow commit is not passed over.
+      const marginUs = lateMarginUs(warehouse, 3e6);
       results.push(await processIncrement(warehouse, flow, { ...o, marginUs, maxEvents: opts.maxEvents }));
     }
     stats.runs++;
