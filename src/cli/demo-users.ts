@@ -72,10 +72,12 @@ export async function ensureDemoUsers(
   try {
     for (const u of USERS) {
       const existing = store.user(u.name);
+      // A fixed password applies at every start; a random one stays what demo-users.json says, so
+      // an existing user with its saved password is left alone (no argon2 hash at every start).
+      if (existing && fixed === undefined && saved[u.name] !== undefined) continue;
       const passwordHash = await hashPassword(passwords[u.name]!);
       if (!existing) store.addUser({ name: u.name, passwordHash, roles: [...u.roles] }, Date.now());
-      // A fixed password applies at every start; a random one stays what demo-users.json says.
-      else if (fixed !== undefined || saved[u.name] === undefined) store.updateUser(u.name, { passwordHash });
+      else store.updateUser(u.name, { passwordHash });
     }
   } finally {
     store.close();
