@@ -11,6 +11,7 @@ import type { SourceStats } from '../sources/source.ts';
 import type { CommitBatch, Warehouse } from '../warehouse/warehouse.ts';
 import { type BuiltPipeline, buildPipelines } from './build.ts';
 import { CommitQueue } from './commit-queue.ts';
+import { boundHeapGrowth } from './heap-growth.ts';
 import type { ParsePool, ParsePoolStats } from './parse-pool.ts';
 import { type PipelineCounters, PipelineRunner, type PipelineVersion } from './pipeline-runner.ts';
 import { applyReload, type ReloadResult, rejectedReload } from './reload.ts';
@@ -74,6 +75,7 @@ export async function startIngest(
   opts: IngestOptions = {},
 ): Promise<Ingest> {
   const pipelines = opts.pipelines ?? buildPipelines(config);
+  boundHeapGrowth();
   const emitter = new EventEmitter<{ commit: [CommitBatch]; error: [unknown] }>();
   const queue = new CommitQueue(warehouse, {
     batchRows: config.ingest.batchRows,

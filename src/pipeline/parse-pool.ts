@@ -22,6 +22,7 @@ import {
   type ParseMessage,
 } from './parse-protocol.ts';
 import { METER_STEP, stepName, TRANSFORM_STEP } from './processor.ts';
+import { parseWorkerEntry, type WorkerEntry } from './worker-entry.ts';
 
 export interface ParseOutput {
   events: MortarEvent[];
@@ -38,6 +39,8 @@ export interface ParsePoolOptions {
   recordBudgetMs?: number;
   /** Told about every record given up on (its dead letter is part of the job's output too). */
   onTimeout?: (dead: DeadLetter) => void;
+  /** What the workers run; default parseWorkerEntry() (the in-memory bundle). */
+  entry?: WorkerEntry;
 }
 
 export interface ParsePoolStats {
@@ -70,13 +73,12 @@ interface Slot {
 
 const WORKER_OLD_MB = 160;
 const WORKER_YOUNG_MB = 8;
-const ENTRY = new URL('./parse-worker.mjs', import.meta.url);
-const WORKER = new URL('./parse-worker.ts', import.meta.url).href;
 
 export class ParsePool {
   readonly size: number;
   readonly #budgetMs: number;
   readonly #onTimeout?: (dead: DeadLetter) => void;
+  readonly #entry: WorkerEntry;
   readonly #defs = new Map<string, DefineMessage>();
   readonly #slots: Slot[] = [];
   readonly #watchdog: NodeJS.Timeout;
@@ -90,6 +92,7 @@ export class ParsePool {
     this.size = Math.max(1, opts.size ?? availableParallelism());
     this.#budgetMs = opts.recordBudgetMs ?? 1000;
     this.#onTimeout = opts.onTimeout;
+    this.#entry = opts.entry ?? parseWorkerEntry();
     for (let i = 0; i < this.size; i++) this.#slots.push(this.#spawn());
     this.#watchdog = setInterval(() => this.#tick(), Math.max(20, Math.min(250, this.#budgetMs / 4)));
     this.#watchdog.unref();
@@ -172,8 +175,8 @@ export class ParsePool {
 
   #spawn(): Slot {
     const meter = new Int32Array(new SharedArrayBuffer(METER_SLOTS * 4));
-    const worker = new Worker(ENTRY, {
-      workerData: { entry: WORKER, meter: meter.buffer },
+    const worker = new Worker(this.#entry.url, {
+      workerData: { ...this.#entry.workerData, meter: meter.buffer },
       // A worker holds one job's records and results at a time (a few MB): small heaps collect
       // early instead of growing towards V8's defaults, which are sized for a whole process.
       resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
