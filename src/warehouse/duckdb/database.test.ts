@@ -43,9 +43,9 @@ describe('DuckDB engine settings', () => {
 
   it("sizes the buffer pool: 256 MB, the opener's limit (capture), MORTAR_DUCKDB_MEMORY_LIMIT over both", async () => {
     delete process.env.MORTAR_DUCKDB_MEMORY_LIMIT;
-    // DuckDB reports the limit in MiB of its own rounding: 256 MB -> 244.1 MiB, 128 MB -> 122.0 MiB
+    // DuckDB reports the limit in MiB of its own rounding: 256 MB -> 244.1 MiB, 96 MB -> 91.5 MiB
     expect(await setting('memory_limit')).toMatch(/^244\.1 MiB$/);
-    expect(await setting('memory_limit', CAPTURE_MEMORY_LIMIT)).toMatch(/^122\.0 MiB$/);
+    expect(await setting('memory_limit', CAPTURE_MEMORY_LIMIT)).toMatch(/^91\.5 MiB$/);
     process.env.MORTAR_DUCKDB_MEMORY_LIMIT = '1GB';
     expect(await setting('memory_limit', CAPTURE_MEMORY_LIMIT)).toMatch(/^953\.6 MiB$/);
   });
