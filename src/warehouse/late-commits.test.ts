@@ -1,6 +1,6 @@
 // The measured lateness of commits: the largest delay of the last ten minutes, forgotten after.
 import { describe, expect, it } from 'vitest';
-import { LateCommits, oldestReceived } from './late-commits.ts';
+import { LateCommits, lateMarginUs, oldestReceived } from './late-commits.ts';
 
 const MIN = 60_000;
 
@@ -31,5 +31,16 @@ describe('LateCommits', () => {
       oldestReceived({ events: [{ receivedAt: 5 }, { receivedAt: 3 }], deadLetters: [{ receivedAt: 4 }] }),
     ).toBe(3);
     expect(oldestReceived({ events: [{ receivedAt: 5 }], deadLetters: [{ receivedAt: 2 }] })).toBe(2);
+  });
+
+  it('widens a margin to the measured delay plus 2 s, never below its base nor above a minute', () => {
+    const delay = (us: number) => ({ commitDelayUs: () => us });
+    expect(lateMarginUs({}, 3e6)).toBe(3e6); // an engine that does not measure (ClickHouse)
+    expect(lateMarginUs(delay(0), 3e6)).toBe(3e6);
+    expect(lateMarginUs(delay(0.5e6), 3e6)).toBe(3e6);
+    expect(lateMarginUs(delay(5e6), 3e6)).toBe(7e6);
+    expect(lateMarginUs(delay(58e6), 3e6)).toBe(60e6);
+    expect(lateMarginUs(delay(3_600e6), 3e6)).toBe(60e6); // an agent's hour-old buffer: reprocess
+    expect(lateMarginUs(delay(3_600e6), 90e6)).toBe(90e6);
   });
 });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MortarEvent } from '../../src/events/event.ts';
 import { correctedUs } from '../../src/process/flows/clock.ts';
 import { defineFlows, type FlowDef } from '../../src/process/flows/definition.ts';
+import { processIncrement } from '../../src/process/flows/flow-incremental.ts';
 import { ensureFlowTables, processFlow } from '../../src/process/flows/flow-processor.ts';
 import { startFlowRunner } from '../../src/process/flows/flow-runner.ts';
 import { type Sql, sql } from '../../src/warehouse/sql.ts';
@@ -48,6 +49,21 @@ afterAll(async () => {
   await warehouse?.close();
 });
 
+/** An empty events table and no flow state. */
+const reset = () =>
+  warehouse.execute([
+    sql`delete from events`,
+    ...[
+      'flow_alerts',
+      'flow_steps',
+      'flow_hops',
+      'flow_keys',
+      'flow_pending',
+      'flow_marks',
+      'flow_progress',
+    ].map((t) => sql`delete from ${sql.id(t)}`),
+  ]);
+
 describe('a batch committed long after it was read', () => {
   it('is still linked by the live runner: the flow tables equal one pass over everything', async () => {
     const all: MortarEvent[] = [];
@@ -65,19 +81,7 @@ describe('a batch committed long after it was read', () => {
     const reference = await snapshot();
     expect(reference.alerts!.length).toBeGreaterThan(100);
 
-    // Start again from an empty events table and no flow state.
-    await warehouse.execute([
-      sql`delete from events`,
-      ...[
-        'flow_alerts',
-        'flow_steps',
-        'flow_hops',
-        'flow_keys',
-        'flow_pending',
-        'flow_marks',
-        'flow_progress',
-      ].map((t) => sql`delete from ${sql.id(t)}`),
-    ]);
+    await reset();
     const held = (e: MortarEvent) =>
       e.subsystem === 'console' && e.ts >= START + 60e6 && e.ts < START + 120e6;
     const late = all.filter(held);
@@ -113,4 +117,32 @@ describe('a batch committed long after it was read', () => {
     for (const name of Object.keys(TABLES))
       expect({ name, rows: got[name] }).toEqual({ name, rows: reference[name] });
   }, 120_000);
+
+  // The widened margin re-reads what was committed late, but a margin holding more than half of
+  // what one run may read could cut the run below its last position; such a run keeps 3 s.
+  it('re-reads a late batch within the widened margin, unless it holds over half a run', async () => {
+    const all = (await warehouse.events({ limit: 1000, offset: 0 })).rows;
+    expect(all.length).toBe(1000);
+    const r0 = Date.now() * 1000;
+    const at = (events: MortarEvent[], receivedAt: number) =>
+      warehouse.commit({ events: events.map((e) => ({ ...e, receivedAt })), deadLetters: [], positions: [] });
+    const base = all.slice(0, 300);
+    const late = all.slice(300, 500); // read 5 s before the last run's position, committed after it
+    const newer = all.slice(500, 550);
+    const run = async (maxEvents: number) => {
+      await reset();
+      await at(base, r0);
+      const first = await processIncrement(warehouse, flow, { ...OPTS, maxEvents: 10_000 });
+      expect(first.events).toBe(base.length);
+      await at(late, r0 - 5e6);
+      await at(newer, r0 + 1e6);
+      return processIncrement(warehouse, flow, { ...OPTS, marginUs: 10e6, maxEvents });
+    };
+    // 200 late rows against a run of 10,000: read again (the margin reaches 10 s back).
+    expect((await run(10_000)).events).toBe(base.length + late.length + newer.length);
+    // against a run of 360 they are over half of it: only the usual 3 s (base and newer), no cut.
+    const guarded = await run(360);
+    expect(guarded.events).toBe(base.length + newer.length);
+    expect(guarded.deferred).toBe(0);
+  }, 60_000);
 });
