@@ -13,6 +13,7 @@ import type { SourcePosition } from '../source.ts';
 import type { BatchCollector } from './batch-collector.ts';
 import { type Head, readHead } from './head.ts';
 import { type Decision, type IdentifyContext, identify } from './identify.ts';
+import { WINDOW_BYTES, windowHash } from './identity.ts';
 import { KnownFiles } from './known-files.ts';
 import { type ByteReader, gzipSizeHint, isGzip, openReader } from './readers.ts';
 import { inodeKey, TrackedFile } from './tracked-file.ts';
@@ -101,7 +102,10 @@ export class FileRegistry {
       inodes.add(inode);
       const t = this.#byInode.get(inode);
       if (t) {
-        const changed = t.gzip ? st.size !== t.fileSize || st.mtimeMs !== t.mtimeMs : st.size < t.readOffset;
+        const changed = t.gzip
+          ? st.size !== t.fileSize || st.mtimeMs !== t.mtimeMs
+          : st.size < t.readOffset ||
+            (st.size === t.readOffset && st.mtimeMs !== t.mtimeMs && (await this.#rewritten(t)));
         if (changed) {
           await this.replaced(t, c, !t.gzip);
           unknown.push(path);
@@ -228,6 +232,26 @@ export class FileRegistry {
       return false;
     } finally {
       await fh.close().catch(() => {});
+    }
+  }
+
+  /**
+   * Whether a plain file modified since the last scan but exactly as long as what was read of it
+   * holds other bytes now: truncated and written again up to that very size (copytruncate, then a
+   * writer that went on). No read would see it — there is nothing past the read position — so it
+   * would be noticed only once it grows, and a copy parked for it would wait as long. The evidence
+   * is a restart's: the head, and the window before the position (checked through an open handle).
+   */
+  async #rewritten(t: TrackedFile): Promise<boolean> {
+    if (await this.#replacedNow(t)) return true;
+    const hash = t.window.hashAt(t.framer.position);
+    if (!t.reader || !hash) return false;
+    try {
+      const before = await t.reader.before(t.framer.position, WINDOW_BYTES);
+      return !before || windowHash(before) !== hash;
+    } catch (e) {
+      if (!isFsError(e)) throw e;
+      return false;
     }
   }
 
