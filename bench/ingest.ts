@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadConfig } from '../src/config/load.ts';
 import { startIngest } from '../src/pipeline/ingest.ts';
-import { CAPTURE_MEMORY_LIMIT } from '../src/warehouse/duckdb/database.ts';
+import { CAPTURE } from '../src/warehouse/duckdb/database.ts';
 import { openWarehouse } from '../src/warehouse/open.ts';
 import {
   TEXT_PATTERN,
@@ -98,11 +98,11 @@ async function mortarRate(
   const config = loadConfig(join(ctx.dir, 'mortar.yaml'));
   resetPeakRss();
   const started = performance.now();
-  // As `mortar ingest` opens it: a capture-only process's pool.
+  // As `mortar ingest` opens it: a capture-only process's pool and checkpoints.
   const warehouse = await openWarehouse({
     type: 'duckdb',
     path: join(dir, 'bench.duckdb'),
-    memoryLimit: CAPTURE_MEMORY_LIMIT,
+    tuning: CAPTURE,
   });
   const ingest = await startIngest(config, warehouse);
   let stored = 0;

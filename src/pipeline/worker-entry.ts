@@ -2,12 +2,13 @@
 // loading them the same way pays for it in memory: tsx's module hooks run in a loader thread of
 // their own, and every module is transformed again in each worker (about 38 MB of RSS per worker,
 // measured, against about 10 MB for the same code as one plain module). So the worker's module
-// graph is bundled once per process, in memory, by esbuild (the transformer tsx itself uses), and
-// each worker starts from that text as a `data:` URL. The worker imports only `node:` modules, so
+// graph is bundled once per process, in memory, by esbuild (the transformer tsx itself uses; about
+// 0.1 s), and each worker starts from that text as a `data:` URL. The worker imports only `node:` modules, so
 // the bundle needs no file next to node_modules. Should esbuild be unusable, the workers load the
 // sources through tsx as before (parse-worker.mjs): slower to start and larger, but the same code.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
 
 const SOURCE = new URL('./parse-worker.ts', import.meta.url);
 const TSX_ENTRY = new URL('./parse-worker.mjs', import.meta.url);
@@ -38,16 +39,21 @@ export const tsxWorkerEntry = (reason: string): WorkerEntry => ({
 
 /** Bundles the worker's modules into one ES module, as a data: URL; throws when esbuild cannot. */
 export function bundledWorkerEntry(): WorkerEntry {
-  const result = buildSync({
-    entryPoints: [fileURLToPath(SOURCE)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0]?.text ?? '';
+  // esbuild's command (its binary, or the package's launcher for it) as a child process that ends
+  // with the build: the JS API's buildSync leaves a service process running beside Mortar.
+  const esbuild = createRequire(import.meta.url).resolve('esbuild/bin/esbuild');
+  const code = execFileSync(
+    esbuild,
+    [
+      fileURLToPath(SOURCE),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node20',
+      '--log-level=error',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const bare = bareImports(code);
   if (bare.length > 0) throw new Error(`the bundle imports packages (${bare.join(', ')})`);
   return {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/load.ts';
 import { UserError } from '../events/errors.ts';
 import { type ClickHouseWarehouseOptions, openClickHouseEngine } from './clickhouse/clickhouseEngine.ts';
+import type { DuckDBTuning } from './duckdb/database.ts';
 import { openDuckDBEngine } from './duckdb/duckdbEngine.ts';
 import type { Engine } from './engine.ts';
 import { createSqlWarehouse } from './sqlWarehouse.ts';
@@ -12,8 +13,8 @@ export interface DuckDBWarehouseOptions {
   type: 'duckdb';
   /** Database file (its directory is created), or `:memory:` for a throwaway store. */
   path: string;
-  /** DuckDB's buffer pool, e.g. `128MB` (database.ts: default 256 MB; MORTAR_DUCKDB_MEMORY_LIMIT wins). */
-  memoryLimit?: string;
+  /** Pool size and checkpoint threshold, e.g. CAPTURE (database.ts: defaults 256 MB and 32 MB). */
+  tuning?: DuckDBTuning;
 }
 
 export type { ClickHouseWarehouseOptions };
@@ -50,7 +51,7 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
   let engine: Engine;
   switch (options.type) {
     case 'duckdb':
-      engine = await openDuckDBEngine(options.path, options.memoryLimit);
+      engine = await openDuckDBEngine(options.path, options.tuning);
       break;
     case 'clickhouse':
       engine = await openClickHouseEngine(options);

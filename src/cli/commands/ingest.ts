@@ -6,7 +6,7 @@ import { UserError } from '../../events/errors.ts';
 import { watchConfig } from '../../pipeline/config-watch.ts';
 import { waitUntilIdle } from '../../pipeline/idle.ts';
 import { startIngest } from '../../pipeline/ingest.ts';
-import { CAPTURE_MEMORY_LIMIT } from '../../warehouse/duckdb/database.ts';
+import { CAPTURE } from '../../warehouse/duckdb/database.ts';
 import { openWarehouse, warehouseOptionsFor } from '../../warehouse/open.ts';
 import { parseFlags } from '../args.ts';
 import { untilSignal } from '../run-server.ts';
@@ -30,10 +30,11 @@ export async function run(argv: string[]): Promise<number> {
   if (Object.keys(config.pipelines).length === 0) {
     throw new UserError('bad_request', `${values.config} declares no pipelines; nothing to ingest`);
   }
-  // Capture only: a small DuckDB pool keeps the process within its memory bound.
+  // Capture only: a small DuckDB pool keeps the process within its memory bound, and with no
+  // flow state rewritten, fewer, larger checkpoints are cheaper (database.ts).
   const options = warehouseOptionsFor(config);
   const warehouse = await openWarehouse(
-    options.type === 'duckdb' ? { ...options, memoryLimit: CAPTURE_MEMORY_LIMIT } : options,
+    options.type === 'duckdb' ? { ...options, tuning: CAPTURE } : options,
   );
   const ingest = await startIngest(config, warehouse);
   // Without a listener an 'error' event would end the process: a failed commit is retried instead.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../events/errors.ts';
-import { acquireDatabase, CAPTURE_MEMORY_LIMIT } from './database.ts';
+import { acquireDatabase, CAPTURE, type DuckDBTuning } from './database.ts';
 
 const dirs: string[] = [];
 const saved = process.env.MORTAR_DUCKDB_THREADS;
@@ -20,10 +20,10 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-async function setting(name: string, memoryLimit?: string): Promise<string> {
+async function setting(name: string, tuning?: DuckDBTuning): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mortar-db-'));
   dirs.push(dir);
-  const lease = await acquireDatabase(join(dir, 'w.duckdb'), memoryLimit);
+  const lease = await acquireDatabase(join(dir, 'w.duckdb'), tuning);
   try {
     const reader = await lease.db.writer.runAndReadAll(`select current_setting('${name}')::VARCHAR`);
     return String(reader.getRows()[0]![0]);
@@ -45,9 +45,16 @@ describe('DuckDB engine settings', () => {
     delete process.env.MORTAR_DUCKDB_MEMORY_LIMIT;
     // DuckDB reports the limit in MiB of its own rounding: 256 MB -> 244.1 MiB, 96 MB -> 91.5 MiB
     expect(await setting('memory_limit')).toMatch(/^244\.1 MiB$/);
-    expect(await setting('memory_limit', CAPTURE_MEMORY_LIMIT)).toMatch(/^91\.5 MiB$/);
+    expect(await setting('memory_limit', CAPTURE)).toMatch(/^91\.5 MiB$/);
     process.env.MORTAR_DUCKDB_MEMORY_LIMIT = '1GB';
-    expect(await setting('memory_limit', CAPTURE_MEMORY_LIMIT)).toMatch(/^953\.6 MiB$/);
+    expect(await setting('memory_limit', CAPTURE)).toMatch(/^953\.6 MiB$/);
+  });
+
+  it('checkpoints at 32 MB of WAL, and at 128 MB in a capture-only process', async () => {
+    const mib = async (tuning?: DuckDBTuning) =>
+      (await setting('checkpoint_threshold', tuning)).replace(/\s+/g, ' ');
+    expect(await mib()).toBe('30.5 MiB');
+    expect(await mib(CAPTURE)).toBe('122.0 MiB');
   });
 
   it('refuses a MORTAR_DUCKDB_THREADS that is not a positive integer', async () => {

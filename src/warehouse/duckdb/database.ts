@@ -47,22 +47,39 @@ const MEMORY = ':memory:';
 const DEFAULT_MEMORY_LIMIT = '256MB';
 
 /**
- * The pool of a process that only captures (`mortar ingest`): it appends rows and upserts read
- * positions, never a large query, and capture must stay within 512 MB RSS whatever the backlog.
- * With the 256 MB default the ingest bench peaked at 587-638 MB RSS, with 128 MB at 489-533 MB,
- * with 96 MB at 440-487 MB at the same throughput (2M json lines, 393 MB, went through at 464 MB).
+ * WAL size at which DuckDB checkpoints (its default: 16 MB). A checkpoint compresses and rewrites
+ * the table's open row groups, and also the row groups of tables with updated or deleted rows
+ * (the flow processors' state); commits wait for it. 32 MB checkpoints half as often as the
+ * default at no higher peak RSS; a crash replays at most this much WAL when the file is opened
+ * again (about 1 s per 50 MB).
  */
-export const CAPTURE_MEMORY_LIMIT = '96MB';
+const CHECKPOINT_THRESHOLD = '32MB';
+
+/** How a process uses its database file: the pool size and how much WAL it lets grow. */
+export interface DuckDBTuning {
+  /** DuckDB's buffer pool (default 256 MB); MORTAR_DUCKDB_MEMORY_LIMIT wins. */
+  memoryLimit?: string;
+  /** WAL size at which DuckDB checkpoints (default 32 MB). */
+  checkpointThreshold?: string;
+}
 
 /**
- * WAL size at which DuckDB checkpoints (its default: 16 MB). A checkpoint compresses and rewrites
- * the table's open row groups, and during ingest it is the largest single cost, paid again for a
- * partly filled row group at every checkpoint: the fewer, the less rewriting. At 128 MB against
- * 32 MB (measured, same machine): ingest.text 33.6k against 23.9k lines/s over 500k lines and
- * 27.8k against 24.4k over 2M; correlate.lag.stress p99 6.0 s against 7.3 s; peak RSS no higher.
- * A crash replays at most this much WAL when the file is opened again (about 1 s per 50 MB).
+ * A process that only captures (`mortar ingest`): it appends rows and upserts read positions,
+ * never a large query, and must stay within 512 MB RSS whatever the backlog.
+ * - Pool: with the 256 MB default the ingest bench peaked at 587-638 MB RSS, with 128 MB at
+ *   489-533 MB, with 96 MB at 440-487 MB at the same throughput (2M json lines, 393 MB, went
+ *   through at 464 MB).
+ * - Checkpoints at 128 MB of WAL: with nothing but appends, a checkpoint's cost is mostly the open
+ *   row group rewritten once more, so fewer is cheaper: ingest.text 33.6k against 23.9k lines/s
+ *   over 500k lines, 27.8k against 24.4k over 2M (measured, same machine). Not for a process that
+ *   also runs the flow processors: there a 128 MB checkpoint (their updated state rewritten too)
+ *   held commits long enough to raise correlate.lag.stress's p99 from 7.5 s to 18-21 s in two of
+ *   four runs.
  */
-const CHECKPOINT_THRESHOLD = '128MB';
+export const CAPTURE: Readonly<DuckDBTuning> = Object.freeze({
+  memoryLimit: '96MB',
+  checkpointThreshold: '128MB',
+});
 
 /**
  * MORTAR_DUCKDB_THREADS sets DuckDB's worker threads (default: one per core). While ingesting,
@@ -81,21 +98,21 @@ function threadsOption(): Record<string, string> {
   return { threads: v };
 }
 
-/** `memoryLimit`: the opener's pool size (CAPTURE_MEMORY_LIMIT); MORTAR_DUCKDB_MEMORY_LIMIT wins over it. */
-function engineOptions(memoryLimit?: string): Record<string, string> {
+/** The opener's tuning (CAPTURE, or the defaults); MORTAR_DUCKDB_MEMORY_LIMIT wins over its pool. */
+function engineOptions(tuning: DuckDBTuning = {}): Record<string, string> {
   return {
-    memory_limit: process.env.MORTAR_DUCKDB_MEMORY_LIMIT || memoryLimit || DEFAULT_MEMORY_LIMIT,
-    checkpoint_threshold: CHECKPOINT_THRESHOLD,
+    memory_limit: process.env.MORTAR_DUCKDB_MEMORY_LIMIT || tuning.memoryLimit || DEFAULT_MEMORY_LIMIT,
+    checkpoint_threshold: tuning.checkpointThreshold ?? CHECKPOINT_THRESHOLD,
     ...threadsOption(),
   };
 }
 
-async function create(key: string, path: string, memoryLimit?: string): Promise<SharedDatabase> {
+async function create(key: string, path: string, tuning?: DuckDBTuning): Promise<SharedDatabase> {
   await closing.get(key);
   if (path !== MEMORY) await mkdir(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path, path === MEMORY ? undefined : engineOptions(memoryLimit));
+    instance = await DuckDBInstance.create(path, path === MEMORY ? undefined : engineOptions(tuning));
   } catch (error) {
     // DuckDB allows one writing process per file; say so in terms an operator can act on.
     if (error instanceof Error && /Could not set lock/.test(error.message)) {
@@ -145,14 +162,14 @@ export interface DatabaseLease {
 }
 
 /**
- * Opens (or joins) the database at `path`; `:memory:` is never shared. `memoryLimit` applies when
- * this call opens it (a joiner shares the pool the first opener chose).
+ * Opens (or joins) the database at `path`; `:memory:` is never shared. `tuning` applies when this
+ * call opens it (a joiner shares the settings the first opener chose).
  */
-export async function acquireDatabase(path: string, memoryLimit?: string): Promise<DatabaseLease> {
+export async function acquireDatabase(path: string, tuning?: DuckDBTuning): Promise<DatabaseLease> {
   const key = path === MEMORY ? `${MEMORY}${++memoryCount}` : resolve(path);
   let entry = entries.get(key);
   if (!entry) {
-    entry = { refs: 0, db: create(key, path === MEMORY ? MEMORY : key, memoryLimit) };
+    entry = { refs: 0, db: create(key, path === MEMORY ? MEMORY : key, tuning) };
     entries.set(key, entry);
   }
   const e = entry;

@@ -8,7 +8,7 @@ import { oldestReceived } from '../late-commits.ts';
 import { applyMigrations } from '../migrate.ts';
 import type { Sql } from '../sql.ts';
 import { commitBatch } from './commitBatch.ts';
-import { acquireDatabase } from './database.ts';
+import { acquireDatabase, type DuckDBTuning } from './database.ts';
 import { duckdbDialect } from './duckdbDialect.ts';
 import { control, execute } from './execute.ts';
 import { DUCKDB_LEDGER, DUCKDB_MIGRATIONS } from './migrations.ts';
@@ -41,8 +41,8 @@ async function readSnapshot(
 }
 
 /** Opens the DuckDB file at `path` (or `:memory:`); the schema is not touched until `migrate()`. */
-export async function openDuckDBEngine(path: string, memoryLimit?: string): Promise<Engine> {
-  const lease = await acquireDatabase(path, memoryLimit);
+export async function openDuckDBEngine(path: string, tuning?: DuckDBTuning): Promise<Engine> {
+  const lease = await acquireDatabase(path, tuning);
   const { db } = lease;
   let closed = false;
   const live = (): void => {
