@@ -113,7 +113,21 @@ describe('cockpit and alert flows pages', () => {
     for (const c of ['gw-a', 'as-1', 'vms-1'])
       await suite.page.locator(`[data-testid="map-component"][data-node="${c}"]`).waitFor();
     const observed = suite.page.locator('[data-testid="map-edge"][data-edge^="c:"]');
-    await expect.poll(() => observed.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    try {
+      await expect.poll(() => observed.count(), { timeout: 45_000, interval: 500 }).toBeGreaterThan(0);
+    } catch (e) {
+      // Say which side lacks the component edges: the API (no hops with components) or the map.
+      const seen = await suite.page.evaluate(async () => {
+        const map = document.querySelector('[data-testid="topology-map"]');
+        const edges = [...document.querySelectorAll('[data-testid="map-edge"]')].map((el) =>
+          el.getAttribute('data-edge'),
+        );
+        const res = await fetch('/api/topology', { credentials: 'same-origin' });
+        const body = res.ok ? await res.json() : { status: res.status };
+        return { layout: map?.getAttribute('data-layout'), edges, api: body.componentEdges?.length, body };
+      });
+      throw new Error(`no component edge on the map: ${JSON.stringify(seen).slice(0, 3000)}`, { cause: e });
+    }
     await suite.page.waitForTimeout(400);
     await suite.page.screenshot({ path: screenshotPath('cockpit-components'), fullPage: true });
     await suite.page.getByRole('button', { name: 'Subsystems', exact: true }).click();
