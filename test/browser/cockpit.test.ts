@@ -72,6 +72,22 @@ describe('cockpit and alert flows pages', () => {
     await suite.page.getByTestId('map-legend').getByText('Health').waitFor();
     await suite.page.waitForTimeout(400); // the view settles after the first fit
     await suite.page.screenshot({ path: screenshotPath('cockpit'), fullPage: true });
+    // Refreshes (every 3 s) never take the edges off the map, not even for a frame: sampled at every
+    // animation frame for 7 s in the page.
+    const gaps = await suite.page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let missing = 0;
+          const end = performance.now() + 7_000;
+          const sample = () => {
+            if (document.querySelectorAll('[data-testid="map-edge"]').length === 0) missing++;
+            if (performance.now() < end) requestAnimationFrame(sample);
+            else resolve(missing);
+          };
+          requestAnimationFrame(sample);
+        }),
+    );
+    expect(gaps, 'frames without an edge on the map').toBe(0);
   });
 
   it('opens an edge in the side panel, with the selection in the URL', { timeout: 120_000 }, async () => {
@@ -130,6 +146,20 @@ describe('cockpit and alert flows pages', () => {
     }
     await suite.page.waitForTimeout(400);
     await suite.page.screenshot({ path: screenshotPath('cockpit-components'), fullPage: true });
+    // Every subsystem's name is whole in its box's header: with room to spare before the count, as
+    // the map is drawn scaled and a name laid out to the pixel is painted cut to an ellipsis.
+    const cut = await suite.page.locator('.map-group__head').evaluateAll((heads) =>
+      heads.flatMap((h) => {
+        const name = h.querySelector<HTMLElement>('.map-node__name');
+        const count = h.querySelector<HTMLElement>('.map-group__count');
+        if (!name || !count) return [`${h.textContent}: no name or count`];
+        const free = count.offsetLeft - (name.offsetLeft + name.offsetWidth) - 8;
+        return name.scrollWidth > name.clientWidth || free < 4
+          ? [`${name.textContent}: ${free} px free`]
+          : [];
+      }),
+    );
+    expect(cut).toEqual([]);
     await suite.page.getByRole('button', { name: 'Subsystems', exact: true }).click();
     await expect.poll(() => param('level')).toBeNull();
   });

@@ -3,7 +3,7 @@
 // again only when the elements change; refreshed numbers just redraw. The view follows
 // useMapViewport (fit on a new layout, keep the selection in sight).
 
-import { Background, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { Background, Controls, type NodeHandle, Position, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { navigate } from '../lib/router.ts';
 import { subsystemHref } from '../subsystem/health.ts';
 import type { MapHealth } from './mapHealth.ts';
@@ -60,6 +60,14 @@ function useMapLayout(model: MapModel): { layout: MapLayout | null; error: Error
   return state;
 }
 
+/** A node's two handles, as its Handles component places them: target left, source right, centred. */
+function handlesOf(width: number, height: number): NodeHandle[] {
+  return [
+    { type: 'target', position: Position.Left, x: 0, y: height / 2, width: 1, height: 1 },
+    { type: 'source', position: Position.Right, x: width - 1, y: height / 2, width: 1, height: 1 },
+  ];
+}
+
 function MapCanvas({ model, selected, descriptions, health, linkSearch, onSelect }: TopologyMapProps) {
   const { layout, error } = useMapLayout(model);
   const short = model.nodes.some((n) => n.kind === 'component');
@@ -77,6 +85,11 @@ function MapCanvas({ model, selected, descriptions, health, linkSearch, onSelect
           ...(n.parent ? { parentId: n.parent } : {}),
           width: box.width,
           height: box.height,
+          // The size and handles the layout gave it: without them React Flow forgets a node's
+          // measurements whenever it gets a new node object (every refresh) and draws no edge into
+          // it until the node has been measured again, which under load never happened in time.
+          measured: { width: box.width, height: box.height },
+          handles: handlesOf(box.width, box.height),
           style: { width: box.width, height: box.height },
           draggable: false,
           connectable: false,

@@ -175,8 +175,11 @@ export function buildMapModel(topo: TopologyResponse, level: MapLevel): MapModel
         subsystem: name,
         components,
         declared: byId.get(name)?.declared ?? false,
-        // The least the box needs for its header (name and count); the layout sizes it around its components.
-        width: Math.ceil(name.length * 8.6) + 76,
+        // The least the box needs for its header, so the name is never cut: padding 14 + 12, dot 8,
+        // three gaps of 8, the count badge (14 + 7 per digit), the open link 20, border 2, the name
+        // (about 8.6 px a character) and 16 to spare (the map is drawn scaled, and a name laid out to
+        // the pixel is painted cut); the layout sizes it around its components.
+        width: Math.ceil(name.length * 8.6) + 110 + 7 * String(components.length).length,
         height: 60,
       });
       for (const c of components)
