@@ -226,7 +226,8 @@ describe('cockpit and alert flows pages', () => {
     });
     await complete.first().waitFor({ timeout: 30_000 });
     const root = await complete.first().getAttribute('data-key');
-    await complete.first().click();
+    // The list refreshes newest first: click that alert's row, wherever it has moved meanwhile.
+    await suite.page.locator(`[data-testid="alerts-table"] tbody tr[data-key="${root}"]`).click();
     await expect
       .poll(() => decodeURIComponent(new URL(suite.page.url()).pathname))
       .toBe(`/flows/alarm/alerts/${root}`);
