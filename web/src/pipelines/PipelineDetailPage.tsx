@@ -133,6 +133,7 @@ function DetailStats({ pipeline, samples }: { pipeline: PipelineInfo; samples: S
   const rates = latestRates(samples, pipeline.name);
   const seconds = historySeconds(samples, pipeline.name);
   const since = seconds >= 4 ? `over the last ${formatDuration(seconds)}` : 'since the page opened';
+  const deadSeries = rateSeries(samples, pipeline.name, 'deadLetters');
   const rate = (n: number | undefined) => (n === undefined ? 'measuring…' : `${formatPerSecond(n)} now`);
   if (!c)
     return (
@@ -165,8 +166,8 @@ function DetailStats({ pipeline, samples }: { pipeline: PipelineInfo; samples: S
         value={<span data-value={c.deadLetters}>{formatCount(c.deadLetters)}</span>}
         tone={c.deadLetters > 0 ? 'warn' : 'default'}
         hint={two(rate(rates?.deadLetters), `dead letters/s ${since}`)}
-        spark={rateSeries(samples, pipeline.name, 'deadLetters')}
-        sparkTone="danger"
+        spark={deadSeries}
+        sparkTone={deadSeries.some((v) => v > 0) ? 'danger' : 'ok'}
       />
       <Stat
         testId="detail-read"

@@ -98,6 +98,7 @@ function PipelinesStats({
     const n = Math.max(0, ...all.map((s) => s.length));
     return Array.from({ length: n }, (_, i) => all.reduce((a, s) => a + (s[s.length - n + i] ?? 0), 0));
   };
+  const deadSeries = series('deadLetters');
   const states: Record<HealthState, number> = { healthy: 0, lagging: 0, errors: 0, stopped: 0 };
   for (const h of Object.values(health)) states[h.state]++;
   const stateHint = (['healthy', 'lagging', 'errors', 'stopped'] as const)
@@ -141,8 +142,9 @@ function PipelinesStats({
         hint={
           deadRate === null ? 'since the server started' : `${formatPerSecond(deadRate)} now · since start`
         }
-        spark={series('deadLetters')}
-        sparkTone="danger"
+        spark={deadSeries}
+        // Red only while dead letters come in: a flat line at zero is good news.
+        sparkTone={deadSeries.some((v) => v > 0) ? 'danger' : 'ok'}
       />
       <Stat
         testId="stat-lag"
