@@ -129,6 +129,10 @@ describe('API', () => {
         value('mortar_filtered_total', 'pipeline="video"'),
     );
     expect(text).toMatch(/^# TYPE mortar_source_lag_bytes gauge$/m);
+    // Held bytes are part of the lag, never more than it.
+    const held = value('mortar_source_held_bytes', 'pipeline="console"');
+    expect(held).toBeGreaterThanOrEqual(0);
+    expect(held).toBeLessThanOrEqual(value('mortar_source_lag_bytes', 'pipeline="console"'));
   });
 
   it('pipelines: counters per pipeline, and a try-out that stores nothing', async () => {

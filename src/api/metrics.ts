@@ -69,8 +69,14 @@ export function prometheusText(
     family(
       'mortar_source_lag_bytes',
       'gauge',
-      'Bytes written to files but not read yet.',
+      'Bytes written to files but not stored as records yet (unread, or held in an open record).',
       per((p) => p.bytesBehind),
+    ),
+    family(
+      'mortar_source_held_bytes',
+      'gauge',
+      'Of the lag, bytes read and held in a record still open (multiline, or a line without its newline).',
+      per((p) => p.bytesHeld ?? 0),
     ),
     family(
       'mortar_source_files_open',

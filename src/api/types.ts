@@ -77,6 +77,8 @@ export interface PipelineInfo {
     filtered: number;
     bytesRead: number;
     bytesBehind: number;
+    /** Of bytesBehind, bytes read and held in a record still open (multiline, or a line without newline). */
+    bytesHeld?: number;
     filesKnown: number;
     filesOpen: number;
     rotations?: number;

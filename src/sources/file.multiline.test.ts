@@ -37,6 +37,8 @@ describe('file source with multiline framing', () => {
     const first = new SourceHarness(fileSource(dir, { framing: { ...framing, timeout: '1h' } }));
     await first.waitForRecords(1);
     await sleep(50);
+    // The held record is lag, and all of it is held: read, waiting for its end, not a backlog.
+    expect(first.source.stats()).toMatchObject({ bytesBehind: trace(2).length, bytesHeld: trace(2).length });
     await first.stop();
     expect(first.texts).toEqual([joined(1)]);
     expect(first.positions[0]!.offset).toBe(trace(1).length);

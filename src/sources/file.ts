@@ -105,6 +105,7 @@ class FileSource implements Source {
     let filesOpen = 0;
     let filesKnown = 0;
     let bytesBehind = 0;
+    let bytesHeld = 0;
     const r = this.#registry;
     let emptyLines = r.retiredEmptyLines;
     let paddingBytes = r.retiredPadding;
@@ -115,12 +116,14 @@ class FileSource implements Source {
       if (!t.attached && !t.reader) continue;
       filesKnown++;
       bytesBehind += t.behind;
+      bytesHeld += t.held;
     }
     return {
       filesOpen,
       filesKnown,
       bytesRead: this.#bytesRead,
       bytesBehind,
+      bytesHeld,
       emptyLines,
       truncations: r.truncations,
       rotations: r.rotations,

@@ -63,8 +63,13 @@ export interface SourceStats {
   filesOpen: number;
   filesKnown: number;
   bytesRead: number;
-  /** Bytes present in files but not yet read (lag). */
+  /** Bytes present in files but not yet stored as records (lag): unread, or held by framing. */
   bytesBehind: number;
+  /**
+   * Of bytesBehind, the bytes already read but held by framing: a multiline record waiting for the
+   * next record's start or its timeout, or a last line without its newline yet. Not a backlog.
+   */
+  bytesHeld?: number;
   /** Empty lines skipped by framing (counted so that `read = events + dead letters + filtered` holds). */
   emptyLines?: number;
   /**

@@ -92,6 +92,11 @@ export class TrackedFile {
     return Math.max(0, this.size - this.framer.position);
   }
 
+  /** Of `behind`, the bytes already read and held by the framer (a record or line still open). */
+  get held(): number {
+    return Math.max(0, Math.min(this.readOffset, this.size) - this.framer.position);
+  }
+
   get headPrint(): HeadPrint {
     if (this.#print?.length !== this.head.bytes.length)
       this.#print = printHead(this.head.start, this.head.bytes);

@@ -186,7 +186,8 @@ function DetailStats({ pipeline, samples }: { pipeline: PipelineInfo; samples: S
         value={formatBytes(c.bytesBehind)}
         tone={c.bytesBehind >= 1 << 20 ? 'warn' : 'default'}
         hint={two(
-          `${c.filesOpen} of ${c.filesKnown} files open`,
+          `${c.filesOpen} of ${c.filesKnown} files open` +
+            ((c.bytesHeld ?? 0) > 0 ? ` · ${formatBytes(c.bytesHeld ?? 0)} held` : ''),
           `${c.rotations ?? 0} rotations · ${c.truncations ?? 0} truncations`,
         )}
       />

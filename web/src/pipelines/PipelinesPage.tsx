@@ -109,6 +109,7 @@ function PipelinesStats({
   const deadRate = rate('deadLetters');
   const dead = sum((c) => c.deadLetters);
   const behind = sum((c) => c.bytesBehind);
+  const held = sum((c) => c.bytesHeld ?? 0);
 
   return (
     <div className="stat-grid">
@@ -151,7 +152,10 @@ function PipelinesStats({
         label="Lag"
         value={data ? formatBytes(behind) : waiting}
         tone={Object.values(health).some((h) => h.state === 'lagging') ? 'warn' : 'default'}
-        hint={`${sum((c) => c.filesOpen)} files open of ${sum((c) => c.filesKnown)} known`}
+        hint={
+          `${sum((c) => c.filesOpen)} of ${sum((c) => c.filesKnown)} files open` +
+          (held > 0 ? ` · ${formatBytes(held)} held` : '')
+        }
       />
     </div>
   );

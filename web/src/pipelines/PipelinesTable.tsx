@@ -113,8 +113,8 @@ export function PipelinesTable({ pipelines, samples, health }: PipelinesTablePro
               </span>
             }
             sub={
-              <span title={`${formatBytes(p.status.bytesRead)} read so far`}>
-                {p.status.bytesBehind > 0 ? 'behind' : 'caught up'}
+              <span title={lagTitle(p.status)} data-testid="lag-state">
+                {lagState(p.status)}
               </span>
             }
           />
@@ -178,4 +178,19 @@ function Two({
       <div className="pl-cell__sub">{sub}</div>
     </div>
   );
+}
+
+type LagCounters = { bytesBehind: number; bytesHeld?: number; bytesRead: number };
+
+/** Caught up, behind (bytes not read yet), or held: everything read, a record still open. */
+function lagState(c: LagCounters): 'caught up' | 'behind' | 'held' {
+  if (c.bytesBehind <= 0) return 'caught up';
+  return c.bytesBehind > (c.bytesHeld ?? 0) ? 'behind' : 'held';
+}
+
+function lagTitle(c: LagCounters): string {
+  const read = `${formatBytes(c.bytesRead)} read so far`;
+  const held = c.bytesHeld ?? 0;
+  if (held <= 0) return read;
+  return `${read}; ${formatBytes(held)} read and held in a record still open (a multiline record waiting for the next one's start or its timeout, or a line without its newline yet)`;
 }

@@ -96,15 +96,23 @@ export function pipelineHealth(
       reason: `${dead} of ${read} records ${when} became dead letters (${Math.round((dead / read) * 100)} %).`,
     };
   }
-  const behind = current.bytesBehind;
-  const notCatchingUp = span && behind >= LAG_GROWING_BYTES && behind >= first.c.bytesBehind;
+  // A record still open (multiline, or a line without its newline) is read already: not a backlog.
+  const unread = (c: typeof current) => c.bytesBehind - (c.bytesHeld ?? 0);
+  const behind = unread(current);
+  const held = current.bytesHeld ?? 0;
+  const notCatchingUp = span && behind >= LAG_GROWING_BYTES && behind >= unread(first.c);
   if (behind >= LAG_BYTES || notCatchingUp) {
     return {
       state: 'lagging',
       reason: `${formatBytes(behind)} written but not read yet${notCatchingUp ? ', not catching up' : ''}.`,
     };
   }
-  const lag = behind > 0 ? `${formatBytes(behind)} behind.` : 'Caught up.';
+  const lag =
+    behind > 0
+      ? `${formatBytes(behind)} behind.`
+      : held > 0
+        ? `Caught up; ${formatBytes(held)} held in a record still open.`
+        : 'Caught up.';
   const note =
     dead > 0
       ? `${dead} dead letter${dead === 1 ? '' : 's'} ${when}, a small share.`
