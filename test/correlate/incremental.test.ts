@@ -12,6 +12,7 @@ import { ensureFlowTables, processFlow } from '../../src/process/flows/flow-proc
 import { type Sql, sql } from '../../src/warehouse/sql.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { isoUs, simulatedWarehouse } from '../support/simulated-warehouse.ts';
+import { clearFlowState } from './flow-state.ts';
 
 const START = Date.parse('2026-01-01T00:00:00Z') * 1000;
 const OPTS = { idleUs: 60e6, skewUs: 60e6 };
@@ -45,16 +46,7 @@ async function snapshot(): Promise<Record<string, string[]>> {
 }
 
 async function clearDerived() {
-  for (const t of [
-    'flow_alerts',
-    'flow_steps',
-    'flow_hops',
-    'flow_keys',
-    'flow_pending',
-    'flow_marks',
-    'flow_progress',
-  ])
-    await warehouse.execute([sql`delete from ${sql.id(t)}`]);
+  await warehouse.execute(clearFlowState());
 }
 
 beforeAll(async () => {

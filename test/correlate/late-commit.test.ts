@@ -16,6 +16,7 @@ import { startFlowRunner } from '../../src/process/flows/flow-runner.ts';
 import { type Sql, sql } from '../../src/warehouse/sql.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { simulatedWarehouse } from '../support/simulated-warehouse.ts';
+import { clearFlowState } from './flow-state.ts';
 
 const START = Date.parse('2026-01-01T00:00:00Z') * 1000;
 const OPTS = { idleUs: 60e6, skewUs: 60e6 };
@@ -50,19 +51,7 @@ afterAll(async () => {
 });
 
 /** An empty events table and no flow state. */
-const reset = () =>
-  warehouse.execute([
-    sql`delete from events`,
-    ...[
-      'flow_alerts',
-      'flow_steps',
-      'flow_hops',
-      'flow_keys',
-      'flow_pending',
-      'flow_marks',
-      'flow_progress',
-    ].map((t) => sql`delete from ${sql.id(t)}`),
-  ]);
+const reset = () => warehouse.execute([sql`delete from events`, ...clearFlowState()]);
 
 describe('a batch committed long after it was read', () => {
   it('is still linked by the live runner: the flow tables equal one pass over everything', async () => {
