@@ -3,9 +3,10 @@
 // plain DuckDB GROUP BY of the same events by alert id (the floor of any set-based linking), and,
 // in the notes, the incremental runner's first run over the same backlog.
 // lag: alerts fed at 2k/s (12k events/s, about 40% of what one ingest process alone stores on 2
-// cores) and, as a stress figure, at 5k/s (about all of it), for 20 s (x --scale) while the live runner works; lag is the time from
-// the commit holding an alert's last step to a poll that sees the alert complete (p99), beside the
-// duration of one recompute of the two-horizon window the previous runner redid every second.
+// cores) and, as a stress figure, at 5k/s (about all of it), for 20 s (x --scale) while the live
+// runner works; lag is the time from the commit holding an alert's last step to a poll that sees the
+// alert complete (p99), beside the duration of one recompute of the two-horizon window the previous
+// runner redid every second.
 
 import { ensureFlowTables, processFlow } from '../src/process/flows/flow-processor.ts';
 import { startFlowRunner } from '../src/process/flows/flow-runner.ts';

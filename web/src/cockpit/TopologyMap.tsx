@@ -87,7 +87,7 @@ function MapCanvas({ model, selected, descriptions, health, linkSearch, onSelect
           height: box.height,
           // The size and handles the layout gave it: without them React Flow forgets a node's
           // measurements whenever it gets a new node object (every refresh) and draws no edge into
-          // it until the node has been measured again, which under load never happened in time.
+          // it until the node has been measured again (seconds under load).
           measured: { width: box.width, height: box.height },
           handles: handlesOf(box.width, box.height),
           style: { width: box.width, height: box.height },

@@ -112,11 +112,7 @@ export function PipelinesTable({ pipelines, samples, health }: PipelinesTablePro
                 {formatBytes(p.status.bytesBehind)}
               </span>
             }
-            sub={
-              <span title={lagTitle(p.status)} data-testid="lag-state">
-                {lagState(p.status)}
-              </span>
-            }
+            sub={<span title={lagTitle(p.status)}>{lagState(p.status)}</span>}
           />
         ) : (
           <span className="pl-cell__none">–</span>
