@@ -1,7 +1,7 @@
 // The flow processors' state tables, for correlate tests that start a flow over from nothing.
 import { type Sql, sql } from '../../src/warehouse/sql.ts';
 
-export const FLOW_STATE_TABLES = [
+const FLOW_STATE_TABLES = [
   'flow_alerts',
   'flow_steps',
   'flow_hops',
