@@ -140,8 +140,8 @@ async function storageCeiling(ctx: BenchContext, mortarFile: string, rowsPerComm
   ctx.progress(`duckdb alone: storing the same rows in commits of ${rowsPerCommit.toLocaleString('en')}`);
   const path = join(ctx.dir, 'ceiling.duckdb');
   const db = await DuckDBInstance.create(path, {
-    memory_limit: CAPTURE.memoryLimit ?? '96MB',
-    checkpoint_threshold: CAPTURE.checkpointThreshold ?? '128MB',
+    memory_limit: CAPTURE.memoryLimit,
+    checkpoint_threshold: CAPTURE.checkpointThreshold,
   });
   const con = await db.connect();
   try {

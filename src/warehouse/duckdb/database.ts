@@ -76,7 +76,7 @@ export interface DuckDBTuning {
  *   held commits long enough to raise correlate.lag.stress's p99 from 7.5 s to 18-21 s in two of
  *   four runs.
  */
-export const CAPTURE: Readonly<DuckDBTuning> = Object.freeze({
+export const CAPTURE: Readonly<Required<DuckDBTuning>> = Object.freeze({
   memoryLimit: '96MB',
   checkpointThreshold: '128MB',
 });

@@ -9,7 +9,7 @@ import { subsystemColor } from '../lib/subsystemColor.ts';
 import { type Column, Table } from '../ui/Table.tsx';
 import { PipelineChain } from './PipelineChain.tsx';
 import { pipelineHref } from './pipelineHref.ts';
-import { latestRates, type PipelineHealth, type Rates } from './pipelineMetrics.ts';
+import { latestRates, type PipelineHealth, type Rates, unreadBytes } from './pipelineMetrics.ts';
 import type { Sample } from './pipelinesStore.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 import './PipelinesTable.css';
@@ -181,7 +181,7 @@ type LagCounters = { bytesBehind: number; bytesHeld?: number; bytesRead: number 
 /** Caught up, behind (bytes not read yet), or held: everything read, a record still open. */
 function lagState(c: LagCounters): 'caught up' | 'behind' | 'held' {
   if (c.bytesBehind <= 0) return 'caught up';
-  return c.bytesBehind > (c.bytesHeld ?? 0) ? 'behind' : 'held';
+  return unreadBytes(c) > 0 ? 'behind' : 'held';
 }
 
 function lagTitle(c: LagCounters): string {

@@ -57,6 +57,14 @@ export function historySeconds(samples: Sample[], name: string): number {
   return h.length < 2 ? 0 : (h[h.length - 1]!.at - h[0]!.at) / 1000;
 }
 
+/**
+ * Lag bytes not read yet: the lag minus what is read and held in a record still open (multiline,
+ * or a line without its newline), which is no backlog.
+ */
+export function unreadBytes(c: { bytesBehind: number; bytesHeld?: number }): number {
+  return c.bytesBehind - (c.bytesHeld ?? 0);
+}
+
 export type HealthState = 'healthy' | 'lagging' | 'errors' | 'stopped';
 
 export interface PipelineHealth {
@@ -96,11 +104,9 @@ export function pipelineHealth(
       reason: `${dead} of ${read} records ${when} became dead letters (${Math.round((dead / read) * 100)} %).`,
     };
   }
-  // A record still open (multiline, or a line without its newline) is read already: not a backlog.
-  const unread = (c: typeof current) => c.bytesBehind - (c.bytesHeld ?? 0);
-  const behind = unread(current);
+  const behind = unreadBytes(current);
   const held = current.bytesHeld ?? 0;
-  const notCatchingUp = span && behind >= LAG_GROWING_BYTES && behind >= unread(first.c);
+  const notCatchingUp = span && behind >= LAG_GROWING_BYTES && behind >= unreadBytes(first.c);
   if (behind >= LAG_BYTES || notCatchingUp) {
     return {
       state: 'lagging',
